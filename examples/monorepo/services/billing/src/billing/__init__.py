@@ -1,0 +1,1 @@
+"""Billing service: turns orders into invoices."""

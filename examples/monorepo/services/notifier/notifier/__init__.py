@@ -1,0 +1,1 @@
+"""Notifier service: sends messages to customers."""

@@ -1,0 +1,7 @@
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def send(text: str) -> None:
+    logger.info("sending %r", text)

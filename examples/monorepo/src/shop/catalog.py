@@ -1,0 +1,9 @@
+from dataclasses import dataclass
+
+from money import Money
+
+
+@dataclass
+class Product:
+    sku: str
+    price: Money

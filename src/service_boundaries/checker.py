@@ -1,0 +1,75 @@
+"""Check the imports of one file against the rules: the engine entry point per file.
+
+Both front ends end here for one module's imports: flake8 passes the syntax tree it
+parsed, the contracts pass the lines grimp could not name in full.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .imports import absolute_name, extract_imports
+from .names import DEFAULT_NAMES, Names
+from .rules import Violation, climbing_relative_import, judge
+from .workspace import Location, Workspace, find_root, get_workspace
+
+_ROOTS: dict[tuple[Path, Names], Path | None] = {}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation at a position in a file."""
+
+    line: int
+    column: int
+    violation: Violation
+
+
+def workspace_for_file(
+    path: Path, root: Path | None = None, names: Names = DEFAULT_NAMES
+) -> Workspace | None:
+    """Return the workspace a file belongs to, or None when it is in no monorepo.
+
+    The nearest root is looked up once per folder and each workspace is discovered once
+    per process, so checking a whole tree lists each folder once.
+    """
+    if root is None:
+        folder = path.parent
+        key = (folder, names)
+        if key not in _ROOTS:
+            _ROOTS[key] = find_root(folder, names)
+        root = _ROOTS[key]
+        if root is None:
+            return None
+    workspace = get_workspace(root, names)
+    if not workspace.is_monorepo:
+        return None
+    return workspace
+
+
+def check_tree(
+    tree: ast.AST,
+    workspace: Workspace,
+    location: Location,
+    exclude_type_checking: bool = False,
+) -> Iterator[Finding]:
+    """Yield one finding per import of a module that breaks a rule."""
+    seen: set[tuple[int, int, str]] = set()
+    for imported in extract_imports(tree, exclude_type_checking):
+        name = absolute_name(imported, location.module, location.is_package)
+        if name is None:
+            violation: Violation | None = climbing_relative_import(
+                location.unit, location.module, imported.written
+            )
+        else:
+            violation = judge(workspace, location.unit, location.module, name)
+        if violation is None:
+            continue
+        key = (imported.line, imported.column, violation.code)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield Finding(imported.line, imported.column, violation)

@@ -1,0 +1,218 @@
+"""The rule tables and the verdict on one import; shared by every front end.
+
+Each code lives in ``CODES`` with its summary, the rule sentence that ends its messages,
+and a violating example with its fix, so the docs and the tests read from one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .workspace import Kind, Resolution, Unit, Workspace
+
+
+@dataclass(frozen=True)
+class Code:
+    """One error code: what it reports and how to fix it."""
+
+    code: str
+    summary: str
+    rule: str
+    example: str
+    fix: str
+
+
+CODES: dict[str, Code] = {
+    code.code: code
+    for code in (
+        Code(
+            "BND101",
+            "a service imports the app",
+            "services may import only packages",
+            "# services/billing/src/billing/api.py\nfrom shop.catalog import Product",
+            "Move the shared code into a package under packages/ and import it from there.",
+        ),
+        Code(
+            "BND102",
+            "a service imports another service",
+            "services may import only packages",
+            "# services/notifier/notifier/send.py\nfrom billing.core.invoice import Invoice",
+            "Call the other service over its API, or move the shared code into a package.",
+        ),
+        Code(
+            "BND103",
+            "the app imports a service",
+            "the app may import only packages",
+            "# src/shop/checkout.py\nimport notifier.client",
+            "Talk to the service over its API, or move the shared code into a package.",
+        ),
+        Code(
+            "BND104",
+            "a package imports the app",
+            "packages may import only other packages",
+            "# packages/money/money/format.py\nfrom shop import settings",
+            "Pass what the package needs as an argument, or move that code into a package.",
+        ),
+        Code(
+            "BND105",
+            "a package imports a service",
+            "packages may import only other packages",
+            "# packages/textkit/src/textkit/render.py\nimport notifier.client",
+            "Invert the dependency: the service imports the package, never the reverse.",
+        ),
+        Code(
+            "BND201",
+            "a core module imports outside core and ports",
+            "core may import only core and ports",
+            "# services/billing/src/billing/core/invoice.py\n"
+            "from billing.adapters.postgres import PostgresInvoices",
+            "Depend on a port (an abstract interface in ports/) and let main wire the adapter in.",
+        ),
+        Code(
+            "BND202",
+            "a ports module imports outside ports and core",
+            "ports may import only ports and core",
+            "# services/billing/src/billing/ports/invoices.py\n"
+            "from billing.adapters.postgres import PostgresInvoices",
+            "Keep ports abstract: move the concrete code into adapters/.",
+        ),
+        Code(
+            "BND203",
+            "an adapters module imports main or a module in no layer",
+            "adapters may import only adapters, ports and core",
+            "# services/billing/src/billing/adapters/postgres.py\nfrom billing.config import Settings",
+            "Have main pass the value in (for example the settings object) instead of importing it.",
+        ),
+        Code(
+            "BND901",
+            "an imported name is ambiguous",
+            "a name must resolve to exactly one unit",
+            "# src/shop/jobs.py, with app/ in services/billing and services/notifier\n"
+            "import app.client",
+            "Rename one of the packages, or import a name that exists in only one unit.",
+        ),
+        Code(
+            "BND902",
+            "a relative import climbs out of its unit",
+            "relative imports must stay inside their top-level package",
+            "# services/notifier/notifier/send.py\nfrom ...packages.textkit import render",
+            "Use an absolute import of the package's name, for example 'from textkit import render'.",
+        ),
+    )
+}
+
+# Importer kind -> imported kinds it may use, besides itself.
+ALLOWED_KINDS: dict[Kind, frozenset[Kind]] = {
+    Kind.SERVICE: frozenset({Kind.PACKAGE}),
+    Kind.APP: frozenset({Kind.PACKAGE}),
+    Kind.PACKAGE: frozenset({Kind.PACKAGE}),
+}
+
+BOUNDARY_CODES: dict[tuple[Kind, Kind], str] = {
+    (Kind.SERVICE, Kind.APP): "BND101",
+    (Kind.SERVICE, Kind.SERVICE): "BND102",
+    (Kind.APP, Kind.SERVICE): "BND103",
+    (Kind.PACKAGE, Kind.APP): "BND104",
+    (Kind.PACKAGE, Kind.SERVICE): "BND105",
+}
+
+# Importer layer -> layers it may use inside its own service. 'main' and modules in no
+# layer may import anything, so they have no entry.
+ALLOWED_LAYERS: dict[str, frozenset[str]] = {
+    "core": frozenset({"core", "ports"}),
+    "ports": frozenset({"ports", "core"}),
+    "adapters": frozenset({"adapters", "ports", "core"}),
+}
+
+LAYER_CODES = {"core": "BND201", "ports": "BND202", "adapters": "BND203"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule on one import, with the message both front ends print."""
+
+    code: str
+    message: str
+    imported: str
+
+    @property
+    def text(self) -> str:
+        """Return the flake8-style text: the code, then the message."""
+        return f"{self.code} {self.message}"
+
+
+def judge(
+    workspace: Workspace, importer: Unit, importer_module: str, imported: str
+) -> Violation | None:
+    """Return the violation an absolute import makes, or None when it is allowed."""
+    resolution = workspace.resolve(imported, importer)
+    return judge_resolved(workspace, importer, importer_module, imported, resolution)
+
+
+def judge_resolved(
+    workspace: Workspace,
+    importer: Unit,
+    importer_module: str,
+    imported: str,
+    resolution: Resolution,
+) -> Violation | None:
+    """Return the violation for an import whose unit is already resolved."""
+    if resolution.depth:
+        # Name the module, not the attribute: 'billing.core.invoice', not '….Invoice'.
+        imported = ".".join(imported.split(".")[: resolution.depth])
+    if resolution.ambiguous:
+        units = " and ".join(unit.describe() for unit in resolution.ambiguous)
+        return Violation(
+            "BND901",
+            f"{importer.describe()} imports {imported!r}, which exists in {units}; "
+            f"{CODES['BND901'].rule}",
+            imported,
+        )
+    target = resolution.unit
+    if target is None:
+        return None
+    if target == importer:
+        if resolution.by_path:
+            return None
+        return _judge_layers(workspace, importer, importer_module, imported)
+    if target.kind in ALLOWED_KINDS[importer.kind]:
+        return None
+    code = BOUNDARY_CODES[(importer.kind, target.kind)]
+    return Violation(
+        code,
+        f"{importer.describe()} imports {imported!r} from {target.describe()}; "
+        f"{CODES[code].rule}",
+        imported,
+    )
+
+
+def _judge_layers(
+    workspace: Workspace, unit: Unit, importer_module: str, imported: str
+) -> Violation | None:
+    if not workspace.layering_active(unit):
+        return None
+    importer_layer = workspace.layer_of(unit, importer_module)
+    allowed = ALLOWED_LAYERS.get(importer_layer or "")
+    if allowed is None:
+        return None
+    imported_layer = workspace.layer_of(unit, imported)
+    if imported_layer in allowed:
+        return None
+    code = LAYER_CODES[importer_layer or ""]
+    where = f"layer {imported_layer!r}" if imported_layer else "no layer"
+    return Violation(
+        code,
+        f"{importer_layer} module {importer_module!r} imports {imported!r} from {where} "
+        f"of {unit.describe()}; {CODES[code].rule}",
+        imported,
+    )
+
+
+def climbing_relative_import(importer: Unit, importer_module: str, written: str) -> Violation:
+    """Return the violation for a relative import that reaches above its top-level package."""
+    return Violation(
+        "BND902",
+        f"{importer.describe()} module {importer_module!r} has relative import {written!r}, "
+        f"which climbs above its top-level package; {CODES['BND902'].rule}",
+        written,
+    )

@@ -1,0 +1,376 @@
+"""The workspace model: root, units, the names each unit owns, and name resolution.
+
+Nothing here imports or runs the code being checked: ownership is decided by looking at
+folder and file names on disk, and each folder is listed at most once per workspace.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import WorkspaceError
+from .names import DEFAULT_NAMES, Names
+
+logger = logging.getLogger(__name__)
+
+
+class Kind(enum.Enum):
+    """What a unit is: the app, a shared package or a deployable service."""
+
+    APP = "app"
+    PACKAGE = "package"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One app, package or service of the workspace."""
+
+    kind: Kind
+    name: str
+    path: Path
+    import_root: Path
+
+    @property
+    def search_roots(self) -> tuple[Path, ...]:
+        """Folders whose contents are named from the top: the import root, then the unit
+        folder for ``tests/`` and other siblings of a ``src/`` layout."""
+        if self.import_root == self.path:
+            return (self.path,)
+        return (self.import_root, self.path)
+
+    def describe(self) -> str:
+        """Return the unit as it appears in messages, for example ``service 'billing'``."""
+        if self.kind is Kind.APP:
+            return "the app"
+        return f"{self.kind.value} {self.name!r}"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a module lives: its unit, dotted name and whether it is a package."""
+
+    unit: Unit
+    module: str
+    is_package: bool
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The unit an imported name belongs to; ``unit`` is None outside the workspace."""
+
+    unit: Unit | None
+    ambiguous: tuple[Unit, ...] = ()
+    by_path: bool = False
+    depth: int = 0
+    """How many leading parts of the name exist on disk in the unit (0 when by path)."""
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """Names in one folder: importable subfolders, importable modules, every subfolder."""
+
+    folders: frozenset[str]
+    modules: frozenset[str]
+    all_folders: tuple[str, ...]
+
+
+@dataclass
+class Workspace:
+    """The units found under one root, with cached folder listings."""
+
+    root: Path
+    names: Names = DEFAULT_NAMES
+    units: tuple[Unit, ...] = ()
+    problems: list[str] = field(default_factory=list)
+    _listings: dict[Path, _Listing] = field(default_factory=dict, repr=False)
+    _prefix_cache: dict[tuple[Unit, tuple[str, ...]], int] = field(
+        default_factory=dict, repr=False
+    )
+
+    @classmethod
+    def discover(cls, root: Path, names: Names = DEFAULT_NAMES) -> Workspace:
+        """Find the units under ``root``; raise WorkspaceError if it is not a folder."""
+        root = Path(os.path.abspath(root))
+        if not root.is_dir():
+            raise WorkspaceError(
+                f"workspace root {str(root)!r} is not a folder; pass the folder that holds "
+                f"{'/'.join(names.services)}/ and {'/'.join(names.packages)}/."
+            )
+        workspace = cls(root=root, names=names)
+        workspace.units = tuple(workspace._find_units())
+        return workspace
+
+    @property
+    def is_monorepo(self) -> bool:
+        """Whether the root has a services or packages folder."""
+        return any(
+            (self.root / folder).is_dir() for folder in self.names.services + self.names.packages
+        )
+
+    def _find_units(self) -> list[Unit]:
+        units: list[Unit] = []
+        for folder in self.names.app:
+            app_path = self.root / folder
+            if app_path.is_dir():
+                units.append(Unit(Kind.APP, "app", app_path, app_path))
+                break
+        for kind, area_folders in (
+            (Kind.PACKAGE, self.names.packages),
+            (Kind.SERVICE, self.names.services),
+        ):
+            for area_folder in area_folders:
+                area = self.root / area_folder
+                if not area.exists():
+                    continue
+                if not area.is_dir():
+                    self.problems.append(f"{area} is not a folder; no {kind.value}s were read.")
+                    continue
+                for name in self._listing(area).all_folders:
+                    unit_path = area / name
+                    import_root = unit_path / "src"
+                    if not import_root.is_dir():
+                        import_root = unit_path
+                    units.append(Unit(kind, name, unit_path, import_root))
+        return units
+
+    # Folder listings ---------------------------------------------------------------
+
+    def _listing(self, folder: Path) -> _Listing:
+        listing = self._listings.get(folder)
+        if listing is None:
+            listing = self._read_listing(folder)
+            self._listings[folder] = listing
+        return listing
+
+    def _read_listing(self, folder: Path) -> _Listing:
+        folders: set[str] = set()
+        modules: set[str] = set()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    try:
+                        if entry.is_dir():
+                            folders.add(name)
+                        elif name.endswith(".py") and entry.is_file():
+                            modules.add(name[:-3])
+                    except OSError:
+                        continue
+        except FileNotFoundError:
+            pass
+        except NotADirectoryError:
+            pass
+        except OSError as error:
+            message = f"cannot list folder {folder}: {error.strerror or error}"
+            if message not in self.problems:
+                self.problems.append(message)
+                logger.warning(message)
+        return _Listing(
+            folders=frozenset(name for name in folders if name.isidentifier()),
+            modules=frozenset(name for name in modules if name.isidentifier()),
+            all_folders=tuple(sorted(folders)),
+        )
+
+    # Ownership -----------------------------------------------------------------------
+
+    @cached_property
+    def owners(self) -> dict[str, tuple[Unit, ...]]:
+        """Map each top-level module name to the units that own it."""
+        owners: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            for top_name in sorted(self.top_level_names(unit)):
+                owners.setdefault(top_name, []).append(unit)
+        return {name: tuple(units) for name, units in owners.items()}
+
+    def top_level_names(self, unit: Unit) -> set[str]:
+        """Return the importable top-level names found in the unit's search roots."""
+        found: set[str] = set()
+        for search_root in unit.search_roots:
+            listing = self._listing(search_root)
+            found.update(listing.folders)
+            found.update(listing.modules)
+        if unit.import_root != unit.path:
+            found.discard("src")
+        return found
+
+    def prefix_length(self, unit: Unit, parts: Sequence[str]) -> int:
+        """Return how many leading parts of a dotted name exist on disk in ``unit``."""
+        key = (unit, tuple(parts))
+        cached = self._prefix_cache.get(key)
+        if cached is not None:
+            return cached
+        best = 0
+        for search_root in unit.search_roots:
+            folder = search_root
+            depth = 0
+            for part in parts:
+                listing = self._listing(folder)
+                # A src layout's unit folder holds src/ itself, which is no module name.
+                hides_src = depth == 0 and part == "src" and search_root != unit.import_root
+                if part in listing.folders and not hides_src:
+                    folder = folder / part
+                    depth += 1
+                    continue
+                if part in listing.modules:
+                    depth += 1
+                break
+            best = max(best, depth)
+        self._prefix_cache[key] = best
+        return best
+
+    # Locating files and resolving names ----------------------------------------------
+
+    def locate(self, path: Path) -> Location | None:
+        """Return the unit and module name of a file, or None outside every unit."""
+        path = Path(os.path.abspath(path))
+        for unit in self.units:
+            if not path.is_relative_to(unit.path):
+                continue
+            for search_root in unit.search_roots:
+                if path.is_relative_to(search_root):
+                    relative = path.relative_to(search_root).with_suffix("")
+                    parts = list(relative.parts)
+                    is_package = bool(parts) and parts[-1] == "__init__"
+                    if is_package:
+                        parts.pop()
+                    if not parts:
+                        return None
+                    return Location(unit, ".".join(parts), is_package)
+        return None
+
+    def resolve(self, name: str, importer: Unit) -> Resolution:
+        """Return the unit an absolute imported name belongs to.
+
+        The importer's own unit wins when it has the whole name, or a prefix at least as
+        long as any other unit's; otherwise the unit with the longest existing prefix
+        wins, and a tie between other units is ambiguous.
+        """
+        parts = name.split(".")
+        own = self.prefix_length(importer, parts)
+        if own == len(parts):
+            return Resolution(importer, depth=own)
+        best = own
+        winners: list[Unit] = []
+        for unit in self.owners.get(parts[0], ()):
+            if unit == importer:
+                continue
+            length = self.prefix_length(unit, parts)
+            if length > best:
+                best = length
+                winners = [unit]
+            elif length == best and length > own:
+                winners.append(unit)
+        if not winners:
+            if own:
+                return Resolution(importer, depth=own)
+            return self._resolve_by_path(parts)
+        if len(winners) > 1:
+            return Resolution(None, ambiguous=tuple(winners), depth=best)
+        return Resolution(winners[0], depth=best)
+
+    def _resolve_by_path(self, parts: Sequence[str]) -> Resolution:
+        head = parts[0]
+        if head in self.names.app:
+            app = self.app
+            if app is not None:
+                return Resolution(app, by_path=True)
+        for kind, area_folders in (
+            (Kind.SERVICE, self.names.services),
+            (Kind.PACKAGE, self.names.packages),
+        ):
+            if head in area_folders and len(parts) > 1:
+                wanted = parts[1]
+                for unit in self.units:
+                    if unit.kind is kind and wanted in (unit.name, unit.name.replace("-", "_")):
+                        return Resolution(unit, by_path=True)
+        return Resolution(None)
+
+    @property
+    def app(self) -> Unit | None:
+        """The app unit, if the root has one."""
+        for unit in self.units:
+            if unit.kind is Kind.APP:
+                return unit
+        return None
+
+    # Layers ----------------------------------------------------------------------------
+
+    def layering_active(self, unit: Unit) -> bool:
+        """Whether a service has a core or ports folder in one of its layer bases."""
+        if unit.kind is not Kind.SERVICE:
+            return False
+        return unit in self._layered_services
+
+    @cached_property
+    def _layered_services(self) -> frozenset[Unit]:
+        opt_in = set(self.names.core) | set(self.names.ports)
+        layered = set()
+        for unit in self.units:
+            if unit.kind is not Kind.SERVICE:
+                continue
+            base_listing = self._listing(unit.import_root)
+            if opt_in & base_listing.folders:
+                layered.add(unit)
+                continue
+            for package in base_listing.folders:
+                if opt_in & self._listing(unit.import_root / package).folders:
+                    layered.add(unit)
+                    break
+        return frozenset(layered)
+
+    def layer_of(self, unit: Unit, module: str) -> str | None:
+        """Return 'core', 'ports', 'adapters', 'main' or None for a module of a service.
+
+        Only modules under the import root can be in a layer; a src-layout service's
+        ``tests/`` is in none.
+        """
+        parts = module.split(".")
+        base = unit.import_root
+        for depth in (0, 1):
+            if len(parts) <= depth:
+                return None
+            if depth == 1:
+                if parts[0] not in self._listing(unit.import_root).folders:
+                    return None
+                base = unit.import_root / parts[0]
+            part = parts[depth]
+            listing = self._listing(base)
+            if part in self.names.main and (part in listing.modules or part in listing.folders):
+                return "main"
+            if part in listing.folders:
+                layer = self.names.layer_of_folder(part)
+                if layer is not None:
+                    return layer
+        return None
+
+
+_WORKSPACES: dict[tuple[Path, Names], Workspace] = {}
+
+
+def find_root(start: Path, names: Names = DEFAULT_NAMES) -> Path | None:
+    """Return the nearest folder at or above ``start`` holding a services or packages folder."""
+    folder = Path(os.path.abspath(start))
+    markers = names.services + names.packages
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).is_dir() for marker in markers):
+            return candidate
+    return None
+
+
+def get_workspace(root: Path, names: Names = DEFAULT_NAMES) -> Workspace:
+    """Return the workspace for a root, discovering it once per process."""
+    key = (Path(os.path.abspath(root)), names)
+    workspace = _WORKSPACES.get(key)
+    if workspace is None:
+        workspace = Workspace.discover(key[0], names)
+        _WORKSPACES[key] = workspace
+    return workspace
