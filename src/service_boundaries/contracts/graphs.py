@@ -1,0 +1,418 @@
+"""Build grimp graphs for a whole workspace and judge every direct import in them.
+
+grimp holds one Python namespace per graph, so units whose top-level names collide (two
+services that each own ``app`` or ``tests``) cannot share a graph. Units are packed into
+groups with no colliding names, and each group gets a graph of its own. Packages are
+found from the workspace model, not from ``sys.path``, so no ``PYTHONPATH`` set-up is
+needed, and each group caches under its own folder so that two ``app`` packages never
+share cache entries.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grimp
+from grimp.application.config import settings as grimp_settings
+from grimp.application.ports.packagefinder import AbstractPackageFinder
+
+from ..errors import BoundariesError
+from ..imports import ImportedName, absolute_name, extract_imports
+from ..rules import Violation, judge_resolved
+from ..workspace import Unit, Workspace
+
+logger = logging.getLogger(__name__)
+
+class GraphBuildError(BoundariesError):
+    """grimp could not build a graph for part of the workspace."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A top-level name of one unit: a package folder or a single module file."""
+
+    name: str
+    path: Path
+    is_module: bool
+    is_namespace: bool
+    children: frozenset[str]
+
+
+@dataclass
+class Group:
+    """Units whose top-level names can share one grimp graph."""
+
+    units: list[Unit] = field(default_factory=list)
+    entries: dict[str, list[tuple[Unit, Entry]]] = field(default_factory=dict)
+
+    def accepts(self, unit_entries: list[Entry]) -> bool:
+        """Whether every name of a unit fits beside the names already in the group."""
+        for entry in unit_entries:
+            for _, other in self.entries.get(entry.name, ()):
+                shareable = (
+                    entry.is_namespace
+                    and other.is_namespace
+                    and not entry.children & other.children
+                )
+                if not shareable:
+                    return False
+        return True
+
+    def add(self, unit: Unit, unit_entries: list[Entry]) -> None:
+        """Add a unit and its names to the group."""
+        self.units.append(unit)
+        for entry in unit_entries:
+            self.entries.setdefault(entry.name, []).append((unit, entry))
+
+    @property
+    def package_names(self) -> list[str]:
+        """Top-level package names grimp should scan, sorted."""
+        return sorted(
+            name
+            for name, owned in self.entries.items()
+            if not any(entry.is_module for _, entry in owned)
+        )
+
+    def cache_key(self, root: Path) -> str:
+        """Return a key that changes whenever the group's folders change."""
+        text = "\n".join(
+            f"{name}={entry.path}"
+            for name in sorted(self.entries)
+            for _, entry in self.entries[name]
+        )
+        return hashlib.sha1(f"{root}\n{text}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class GraphFinding:
+    """A violation on one direct import edge of a grimp graph."""
+
+    violation: Violation
+    importer: str
+    imported: str
+    graph_imported: str
+    line: int
+    line_contents: str
+    path: Path
+    group: int
+
+
+@dataclass
+class CheckedWorkspace:
+    """The graphs built for a workspace and every violation found in them."""
+
+    graphs: list[grimp.ImportGraph]
+    findings: list[GraphFinding]
+    module_count: int
+    import_count: int
+
+
+def unit_entries(workspace: Workspace, unit: Unit) -> list[Entry]:
+    """List a unit's top-level names with the folder or file behind each."""
+    entries: dict[str, Entry] = {}
+    for search_root in unit.search_roots:
+        listing = workspace._listing(search_root)
+        for name in sorted(listing.folders):
+            if name in entries or name == "__pycache__":
+                continue
+            if search_root != unit.import_root and name == "src":
+                continue
+            folder = search_root / name
+            children = workspace._listing(folder)
+            entries[name] = Entry(
+                name=name,
+                path=folder,
+                is_module=False,
+                is_namespace=not (folder / "__init__.py").is_file(),
+                children=children.folders | children.modules,
+            )
+        for name in sorted(listing.modules):
+            if name not in entries:
+                entries[name] = Entry(name, search_root / f"{name}.py", True, False, frozenset())
+    return list(entries.values())
+
+
+def plan_groups(workspace: Workspace) -> list[Group]:
+    """Pack the units into as few groups as their names allow, in discovery order."""
+    groups: list[Group] = []
+    for unit in workspace.units:
+        entries = unit_entries(workspace, unit)
+        for group in groups:
+            if group.accepts(entries):
+                group.add(unit, entries)
+                break
+        else:
+            group = Group()
+            group.add(unit, entries)
+            groups.append(group)
+    return groups
+
+
+class _GroupPackageFinder(AbstractPackageFinder):
+    """Tell grimp where each top-level package of a group lives."""
+
+    def __init__(self, group: Group) -> None:
+        self.group = group
+
+    def determine_package_directories(self, package_name: str, file_system: object) -> set[str]:
+        return {str(entry.path) for _, entry in self.group.entries[package_name]}
+
+
+@contextlib.contextmanager
+def _package_finder(finder: AbstractPackageFinder) -> Iterator[None]:
+    # NOTE: grimp reads its package finder from a module-level settings object (grimp
+    # 3.x); it is swapped for the duration of one build and always restored.
+    previous = grimp_settings.PACKAGE_FINDER
+    grimp_settings.configure(PACKAGE_FINDER=finder)
+    try:
+        yield
+    finally:
+        grimp_settings.configure(PACKAGE_FINDER=previous)
+
+
+def build_group_graph(
+    workspace: Workspace,
+    group: Group,
+    exclude_type_checking: bool,
+    cache_dir: Path | None,
+) -> grimp.ImportGraph:
+    """Build one group's graph, adding the imports of top-level module files to it."""
+    group_cache: str | None = None
+    if cache_dir is not None:
+        group_cache = str(cache_dir / "service-boundaries" / group.cache_key(workspace.root))
+    names = group.package_names
+    if names:
+        try:
+            with _package_finder(_GroupPackageFinder(group)):
+                graph = grimp.build_graph(
+                    *names,
+                    include_external_packages=True,
+                    exclude_type_checking_imports=exclude_type_checking,
+                    cache_dir=group_cache,
+                )
+        except grimp.exceptions.SourceSyntaxError as error:
+            raise GraphBuildError(
+                f"cannot parse {error.filename}, line {error.lineno}: {error.text}; "
+                "fix the syntax error (flake8 reports it as E999), then run again."
+            ) from None
+    else:
+        graph = grimp.ImportGraph()
+    _add_top_level_modules(workspace, group, graph, exclude_type_checking)
+    return graph
+
+
+def _add_top_level_modules(
+    workspace: Workspace, group: Group, graph: grimp.ImportGraph, exclude_type_checking: bool
+) -> None:
+    """Add single-file top-level modules, which grimp does not take as packages."""
+    for name, owned in group.entries.items():
+        for unit, entry in owned:
+            if not entry.is_module:
+                continue
+            graph.add_module(name)
+            source = _read_source(entry.path)
+            if source is None:
+                continue
+            lines, tree = source
+            for imported in extract_imports(tree, exclude_type_checking):
+                full = absolute_name(imported, name, False)
+                if full is None:
+                    continue
+                resolution = workspace.resolve(full, unit)
+                target = resolution.unit
+                if target is None and not resolution.ambiguous:
+                    continue
+                graph_name = ".".join(full.split(".")[: resolution.depth or None])
+                graph.add_module(graph_name, is_squashed=graph_name not in graph.modules)
+                graph.add_import(
+                    importer=name,
+                    imported=graph_name,
+                    line_number=imported.line,
+                    line_contents=_line(lines, imported.line),
+                )
+
+
+def _read_source(path: Path) -> tuple[list[str], ast.Module] | None:
+    try:
+        data = path.read_bytes()
+        tree = ast.parse(data, filename=str(path))
+    except (OSError, SyntaxError, ValueError) as error:
+        logger.warning("cannot read %s: %s", path, error)
+        return None
+    return data.decode("utf-8", errors="replace").splitlines(), tree
+
+
+def _line(lines: list[str], number: int) -> str:
+    if 0 < number <= len(lines):
+        return lines[number - 1].strip()
+    return ""
+
+
+class _GroupJudge:
+    """Judge the edges of one group's graph."""
+
+    def __init__(self, workspace: Workspace, group: Group, index: int) -> None:
+        self.workspace = workspace
+        self.group = group
+        self.index = index
+        self._sources: dict[Path, tuple[list[str], list[ImportedName]] | None] = {}
+
+    def owner(self, module: str) -> tuple[Unit, Entry] | None:
+        parts = module.split(".")
+        owned = self.group.entries.get(parts[0])
+        if not owned:
+            return None
+        if len(owned) == 1:
+            return owned[0]
+        for unit, entry in owned:
+            if len(parts) > 1 and parts[1] in entry.children:
+                return unit, entry
+        return owned[0]
+
+    def module_path(self, entry: Entry, module: str) -> Path:
+        if entry.is_module:
+            return entry.path
+        relative = module.split(".")[1:]
+        candidate = entry.path.joinpath(*relative)
+        as_file = candidate.with_suffix(".py") if relative else candidate / "__init__.py"
+        if relative and as_file.is_file():
+            return as_file
+        return candidate / "__init__.py"
+
+    def findings(self, graph: grimp.ImportGraph) -> Iterator[GraphFinding]:
+        checked = set(self.group.units)
+        for importer in sorted(graph.modules):
+            if graph.is_module_squashed(importer):
+                continue
+            owner = self.owner(importer)
+            if owner is None or owner[0] not in checked:
+                continue
+            unit, entry = owner
+            for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+                yield from self._judge_edge(graph, unit, entry, importer, imported)
+
+    def _judge_edge(
+        self, graph: grimp.ImportGraph, unit: Unit, entry: Entry, importer: str, imported: str
+    ) -> Iterator[GraphFinding]:
+        squashed = graph.is_module_squashed(imported)
+        resolution = self.workspace.resolve(imported, unit)
+        if squashed and resolution.unit is None and not resolution.ambiguous:
+            return
+        if squashed and len(self.workspace.owners.get(imported.split(".")[0], ())) > 1:
+            # The top-level name alone is ambiguous: judge the full names in the source.
+            verdict = None
+        else:
+            verdict = judge_resolved(self.workspace, unit, importer, imported, resolution)
+            if verdict is None:
+                return
+        path = self.module_path(entry, importer)
+        is_package = path.name == "__init__.py"
+        for detail in graph.get_import_details(importer=importer, imported=imported):
+            line = detail["line_number"]
+            violations: list[Violation] = []
+            if squashed:
+                # grimp names an import from outside the graph by its top-level name
+                # only; the full name comes from the source line, for the message and
+                # for names that several units own.
+                violations = self._judge_source_line(
+                    path, unit, importer, is_package, line, imported
+                )
+            if not violations and verdict is not None:
+                violations = [verdict]
+            for violation in violations:
+                yield GraphFinding(
+                    violation=violation,
+                    importer=importer,
+                    imported=violation.imported,
+                    graph_imported=imported,
+                    line=line,
+                    line_contents=detail["line_contents"],
+                    path=path,
+                    group=self.index,
+                )
+
+    def _judge_source_line(
+        self, path: Path, unit: Unit, module: str, is_package: bool, line: int, head: str
+    ) -> list[Violation]:
+        """Judge the full names imported on one line whose graph name was cut short."""
+        parsed = self._parsed(path)
+        if parsed is None:
+            return []
+        violations: dict[str, Violation] = {}
+        for imported in parsed[1]:
+            if imported.line != line:
+                continue
+            full = absolute_name(imported, module, is_package)
+            if full is None:
+                continue
+            if full != head and not full.startswith(head + "."):
+                continue
+            resolution = self.workspace.resolve(full, unit)
+            violation = judge_resolved(self.workspace, unit, module, full, resolution)
+            if violation is not None:
+                violations.setdefault(violation.code, violation)
+        return list(violations.values())
+
+    def _parsed(self, path: Path) -> tuple[list[str], list[ImportedName]] | None:
+        if path not in self._sources:
+            source = _read_source(path)
+            if source is None:
+                self._sources[path] = None
+            else:
+                self._sources[path] = (source[0], list(extract_imports(source[1])))
+        return self._sources[path]
+
+
+def check_workspace(
+    workspace: Workspace,
+    exclude_type_checking: bool = False,
+    cache_dir: Path | None = None,
+    progress: object = None,
+) -> CheckedWorkspace:
+    """Build every group's graph and return all violations found in it."""
+    groups = plan_groups(workspace)
+    graphs = []
+    findings: list[GraphFinding] = []
+    module_count = 0
+    import_count = 0
+    for index, group in enumerate(groups):
+        logger.info(
+            "building graph %d/%d for %s",
+            index + 1,
+            len(groups),
+            ", ".join(unit.describe() for unit in group.units),
+        )
+        if callable(progress):
+            progress(index, len(groups), group)
+        graph = build_group_graph(workspace, group, exclude_type_checking, cache_dir)
+        graphs.append(graph)
+        module_count += len(graph.modules)
+        import_count += graph.count_imports()
+        findings.extend(_GroupJudge(workspace, group, index).findings(graph))
+    return CheckedWorkspace(graphs, findings, module_count, import_count)
+
+
+_CACHE: dict[tuple[object, ...], CheckedWorkspace] = {}
+
+
+def checked_workspace(
+    workspace: Workspace,
+    exclude_type_checking: bool,
+    cache_dir: Path | None,
+    progress: object = None,
+) -> CheckedWorkspace:
+    """Return the checked workspace, built once per process for both contract types."""
+    key = (workspace.root, workspace.names, exclude_type_checking, cache_dir, os.getpid())
+    result = _CACHE.get(key)
+    if result is None:
+        result = check_workspace(workspace, exclude_type_checking, cache_dir, progress)
+        _CACHE[key] = result
+    return result
+
