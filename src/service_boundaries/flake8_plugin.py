@@ -112,4 +112,3 @@ class BoundaryChecker:
             if candidate.is_relative_to(root):
                 return candidate
         return path
-

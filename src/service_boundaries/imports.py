@@ -41,9 +41,7 @@ def extract_imports(tree: ast.AST, exclude_type_checking: bool = False) -> Itera
         for node in statements:
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    yield ImportedName(
-                        alias.name, 0, node.lineno, node.col_offset, type_checking
-                    )
+                    yield ImportedName(alias.name, 0, node.lineno, node.col_offset, type_checking)
             elif isinstance(node, ast.ImportFrom):
                 yield from _from_import_names(node, type_checking)
             elif isinstance(node, ast.If) and _is_type_checking_test(node.test):

@@ -80,8 +80,9 @@ CODES: dict[str, Code] = {
             "BND203",
             "an adapters module imports main or a module in no layer",
             "adapters may import only adapters, ports and core",
-            "# services/billing/src/billing/adapters/postgres.py\nfrom billing.config import Settings",
-            "Have main pass the value in (for example the settings object) instead of importing it.",
+            "# services/billing/src/billing/adapters/postgres.py\n"
+            "from billing.config import Settings",
+            "Have main pass the value in (for example the settings object); do not import it.",
         ),
         Code(
             "BND901",
@@ -96,7 +97,7 @@ CODES: dict[str, Code] = {
             "a relative import climbs out of its unit",
             "relative imports must stay inside their top-level package",
             "# services/notifier/notifier/send.py\nfrom ...packages.textkit import render",
-            "Use an absolute import of the package's name, for example 'from textkit import render'.",
+            "Import the package by its absolute name, for example 'from textkit import render'.",
         ),
     )
 }
@@ -180,8 +181,7 @@ def judge_resolved(
     code = BOUNDARY_CODES[(importer.kind, target.kind)]
     return Violation(
         code,
-        f"{importer.describe()} imports {imported!r} from {target.describe()}; "
-        f"{CODES[code].rule}",
+        f"{importer.describe()} imports {imported!r} from {target.describe()}; {CODES[code].rule}",
         imported,
     )
 

@@ -30,6 +30,7 @@ from ..workspace import Unit, Workspace
 
 logger = logging.getLogger(__name__)
 
+
 class GraphBuildError(BoundariesError):
     """grimp could not build a graph for part of the workspace."""
 
@@ -188,6 +189,7 @@ def build_group_graph(
     if cache_dir is not None:
         group_cache = str(cache_dir / "service-boundaries" / group.cache_key(workspace.root))
     names = group.package_names
+    graph = grimp.ImportGraph()
     if names:
         try:
             with _package_finder(_GroupPackageFinder(group)):
@@ -202,10 +204,87 @@ def build_group_graph(
                 f"cannot parse {error.filename}, line {error.lineno}: {error.text}; "
                 "fix the syntax error (flake8 reports it as E999), then run again."
             ) from None
-    else:
-        graph = grimp.ImportGraph()
+        except BaseException as error:
+            # grimp 3.20 panics (a BaseException from its Rust core) on a relative
+            # import that climbs two or more levels above its top-level package. The
+            # group is then scanned here instead, with the plugin's own extractor.
+            if type(error).__name__ != "PanicException":
+                raise
+            logger.warning("grimp failed on %s (%s); scanning them from source", names, error)
+            for name in names:
+                for unit, entry in group.entries[name]:
+                    _add_package_from_source(workspace, unit, entry, graph, exclude_type_checking)
     _add_top_level_modules(workspace, group, graph, exclude_type_checking)
     return graph
+
+
+def _add_package_from_source(
+    workspace: Workspace,
+    unit: Unit,
+    entry: Entry,
+    graph: grimp.ImportGraph,
+    exclude_type_checking: bool,
+) -> None:
+    """Add one top-level package to a graph by parsing its files, the way grimp would."""
+    base = entry.path.parent
+    for folder, subfolders, files in os.walk(entry.path):
+        subfolders[:] = sorted(name for name in subfolders if name.isidentifier())
+        for file_name in sorted(files):
+            if not file_name.endswith(".py") or not file_name[:-3].isidentifier():
+                continue
+            path = Path(folder) / file_name
+            parts = list(path.relative_to(base).with_suffix("").parts)
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts.pop()
+            module = ".".join(parts)
+            graph.add_module(module)
+            _add_imports_from_source(
+                workspace, unit, module, is_package, path, graph, exclude_type_checking
+            )
+
+
+def _add_imports_from_source(
+    workspace: Workspace,
+    unit: Unit,
+    module: str,
+    is_package: bool,
+    path: Path,
+    graph: grimp.ImportGraph,
+    exclude_type_checking: bool,
+) -> None:
+    source = _read_source(path)
+    if source is None:
+        return
+    lines, tree = source
+    for imported in extract_imports(tree, exclude_type_checking):
+        full = absolute_name(imported, module, is_package)
+        if full is None:
+            continue
+        resolution = workspace.resolve(full, unit)
+        if resolution.unit is None and not resolution.ambiguous:
+            if not _is_path_style(workspace, full):
+                continue
+        if resolution.unit == unit and resolution.depth:
+            graph_name = ".".join(full.split(".")[: resolution.depth])
+            squashed = False
+        else:
+            graph_name = full.split(".")[0]
+            squashed = True
+        if graph_name not in graph.modules:
+            graph.add_module(graph_name, is_squashed=squashed)
+        graph.add_import(
+            importer=module,
+            imported=graph_name,
+            line_number=imported.line,
+            line_contents=_line(lines, imported.line),
+        )
+
+
+def _is_path_style(workspace: Workspace, name: str) -> bool:
+    head = name.split(".")[0]
+    names = workspace.names
+    return head in names.app or head in names.services or head in names.packages
 
 
 def _add_top_level_modules(
@@ -214,29 +293,33 @@ def _add_top_level_modules(
     """Add single-file top-level modules, which grimp does not take as packages."""
     for name, owned in group.entries.items():
         for unit, entry in owned:
-            if not entry.is_module:
-                continue
-            graph.add_module(name)
-            source = _read_source(entry.path)
-            if source is None:
-                continue
-            lines, tree = source
-            for imported in extract_imports(tree, exclude_type_checking):
-                full = absolute_name(imported, name, False)
-                if full is None:
-                    continue
-                resolution = workspace.resolve(full, unit)
-                target = resolution.unit
-                if target is None and not resolution.ambiguous:
-                    continue
-                graph_name = ".".join(full.split(".")[: resolution.depth or None])
-                graph.add_module(graph_name, is_squashed=graph_name not in graph.modules)
-                graph.add_import(
-                    importer=name,
-                    imported=graph_name,
-                    line_number=imported.line,
-                    line_contents=_line(lines, imported.line),
+            if entry.is_module:
+                _add_unsquashed(graph, name)
+                _add_imports_from_source(
+                    workspace, unit, name, False, entry.path, graph, exclude_type_checking
                 )
+
+
+def _add_unsquashed(graph: grimp.ImportGraph, module: str) -> None:
+    """Add a module, turning grimp's external placeholder for it into a real node."""
+    if module in graph.modules and graph.is_module_squashed(module):
+        # grimp saw imports of this module before it was known, and cannot unsquash.
+        edges = [
+            detail
+            for importer in graph.find_modules_that_directly_import(module)
+            for detail in graph.get_import_details(importer=importer, imported=module)
+        ]
+        graph.remove_module(module)
+        graph.add_module(module)
+        for detail in edges:
+            graph.add_import(
+                importer=detail["importer"],
+                imported=module,
+                line_number=detail["line_number"],
+                line_contents=detail["line_contents"],
+            )
+    else:
+        graph.add_module(module)
 
 
 def _read_source(path: Path) -> tuple[list[str], ast.Module] | None:
@@ -302,13 +385,12 @@ class _GroupJudge:
         self, graph: grimp.ImportGraph, unit: Unit, entry: Entry, importer: str, imported: str
     ) -> Iterator[GraphFinding]:
         squashed = graph.is_module_squashed(imported)
-        resolution = self.workspace.resolve(imported, unit)
-        if squashed and resolution.unit is None and not resolution.ambiguous:
-            return
-        if squashed and len(self.workspace.owners.get(imported.split(".")[0], ())) > 1:
-            # The top-level name alone is ambiguous: judge the full names in the source.
-            verdict = None
-        else:
+        from_source = self._needs_full_name(imported) and not self._is_own_module(
+            unit, imported, squashed
+        )
+        verdict = None
+        if not from_source:
+            resolution = self.workspace.resolve(imported, unit)
             verdict = judge_resolved(self.workspace, unit, importer, imported, resolution)
             if verdict is None:
                 return
@@ -317,10 +399,11 @@ class _GroupJudge:
         for detail in graph.get_import_details(importer=importer, imported=imported):
             line = detail["line_number"]
             violations: list[Violation] = []
-            if squashed:
+            if squashed or from_source:
                 # grimp names an import from outside the graph by its top-level name
-                # only; the full name comes from the source line, for the message and
-                # for names that several units own.
+                # only, and one it cannot find inside by its nearest parent. The full
+                # name comes from the source line, for the message and for names that
+                # several units own.
                 violations = self._judge_source_line(
                     path, unit, importer, is_package, line, imported
                 )
@@ -337,6 +420,24 @@ class _GroupJudge:
                     path=path,
                     group=self.index,
                 )
+
+    def _is_own_module(self, unit: Unit, imported: str, squashed: bool) -> bool:
+        """Whether grimp's name is a plain module of the importer's own unit.
+
+        A package does not count: grimp names an import of a submodule it cannot find
+        by the nearest package above it, and another unit may have that submodule.
+        """
+        if squashed:
+            return False
+        owner = self.owner(imported)
+        if owner is None or owner[0] != unit:
+            return False
+        return self.module_path(owner[1], imported).name != "__init__.py"
+
+    def _needs_full_name(self, imported: str) -> bool:
+        if _is_path_style(self.workspace, imported):
+            return True
+        return len(self.workspace.owners.get(imported.split(".")[0], ())) > 1
 
     def _judge_source_line(
         self, path: Path, unit: Unit, module: str, is_package: bool, line: int, head: str
@@ -415,4 +516,3 @@ def checked_workspace(
         result = check_workspace(workspace, exclude_type_checking, cache_dir, progress)
         _CACHE[key] = result
     return result
-

@@ -98,9 +98,7 @@ class _WorkspaceContract(Contract):
             output.verbose_print(verbose, f"Building graph {index + 1}/{total}: {units}")
 
         try:
-            checked = checked_workspace(
-                workspace, exclude == "true", self._cache_path(), progress
-            )
+            checked = checked_workspace(workspace, exclude == "true", self._cache_path(), progress)
         except BoundariesError as error:
             raise BoundariesError(f"contract {self.name!r}: {error}") from None
         findings = [
@@ -124,7 +122,7 @@ class _WorkspaceContract(Contract):
     def _apply_ignores(
         self, checked: CheckedWorkspace, findings: list[GraphFinding]
     ) -> tuple[list[GraphFinding], int, list[str]]:
-        expressions: set[ImportExpression] = self.ignore_imports or set()  # type: ignore[assignment]
+        expressions: set[ImportExpression] = getattr(self, "ignore_imports", None) or set()
         ignored: set[tuple[int, str, str]] = set()
         unmatched = []
         for expression in sorted(expressions, key=str):
@@ -165,8 +163,7 @@ class _WorkspaceContract(Contract):
                 )
                 output.indent_cursor()
                 output.print_error(
-                    f"{_display_path(finding.path, root)}:{finding.line}: "
-                    f"{finding.line_contents}",
+                    f"{_display_path(finding.path, root)}:{finding.line}: {finding.line_contents}",
                     bold=False,
                 )
                 output.indent_cursor()
