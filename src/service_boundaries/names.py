@@ -42,7 +42,7 @@ def parse_names(raw: str | Iterable[str] | Mapping[str, object] | None, source: 
     """Build ``Names`` from user input, reporting every bad entry at once.
 
     ``source`` names where the value was read (an option or a contract field) so that
-    the error message can point there.
+    the error message can point there; it may be empty when the caller adds it.
     """
     if raw is None or raw == "":
         return DEFAULT_NAMES
@@ -57,7 +57,7 @@ def parse_names(raw: str | Iterable[str] | Mapping[str, object] | None, source: 
             key, sep, value = line.partition("=")
             if not sep:
                 raise ConfigError(
-                    f"{source}: invalid entry {line!r}; expected 'key = name, name', "
+                    f"{_prefix(source)}invalid entry {line!r}; expected 'key = name, name', "
                     f"for example 'services = services, apps'."
                 )
             entries.append((key.strip(), value))
@@ -84,8 +84,12 @@ def parse_names(raw: str | Iterable[str] | Mapping[str, object] | None, source: 
         else:
             values[key] = folder_names
     if problems:
-        raise ConfigError(f"{source}: " + " ".join(problems))
+        raise ConfigError(_prefix(source) + " ".join(problems))
     return Names(**values)
+
+
+def _prefix(source: str) -> str:
+    return f"{source}: " if source else ""
 
 
 def _split_folder_names(value: object) -> tuple[str, ...]:

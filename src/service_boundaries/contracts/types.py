@@ -28,7 +28,7 @@ class NamesField(fields.Field):
 
     def parse(self, raw_data: Any) -> Names:
         try:
-            return parse_names(raw_data, "field 'names'")
+            return parse_names(raw_data, "")
         except BoundariesError as error:
             raise fields.ValidationError(str(error)) from None
 
