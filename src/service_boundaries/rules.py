@@ -99,6 +99,91 @@ CODES: dict[str, Code] = {
             "# services/notifier/notifier/send.py\nfrom ...packages.textkit import render",
             "Import the package by its absolute name, for example 'from textkit import render'.",
         ),
+        Code(
+            "BND301",
+            "a service has no Dockerfile",
+            "every service builds from its own Dockerfile",
+            "# services/billing/ holds pyproject.toml and src/, but no Dockerfile",
+            "Add services/billing/Dockerfile that builds and runs only this service.",
+        ),
+        Code(
+            "BND302",
+            "a service's Dockerfile has a HEALTHCHECK",
+            "probes belong to the orchestrator, not to the image",
+            "# services/billing/Dockerfile\n"
+            "HEALTHCHECK CMD curl -f http://localhost:8080/livez || exit 1",
+            "Delete the HEALTHCHECK and probe /livez and /readyz from the orchestrator; "
+            "'HEALTHCHECK NONE' is allowed.",
+        ),
+        Code(
+            "BND303",
+            "a service's Dockerfile has a single stage",
+            "service images are built in several stages",
+            "# services/billing/Dockerfile\n"
+            'FROM python:3.12-slim\nCOPY . .\nRUN pip install .\nCMD ["billing"]',
+            "Build wheels in a first stage (FROM ... AS build) and copy only them into the "
+            "final stage.",
+        ),
+        Code(
+            "BND304",
+            "a service has no /livez route",
+            "every service serves /livez and /readyz",
+            '# services/billing/src/billing/api.py\n@app.get("/health")\ndef health(): ...',
+            "Serve GET /livez, answering 200 while the process can make progress.",
+        ),
+        Code(
+            "BND305",
+            "a service has no /readyz route",
+            "every service serves /livez and /readyz",
+            '# services/billing/src/billing/api.py\n@app.get("/livez")\ndef livez(): ...',
+            "Serve GET /readyz, answering 503 until the service can take traffic.",
+        ),
+        Code(
+            "BND306",
+            "a service installs no SIGTERM handler",
+            "every service handles SIGTERM",
+            "# services/billing/src/billing/main.py\nserver.serve_forever()",
+            "Install a handler, for example signal.signal(signal.SIGTERM, stop) or "
+            "loop.add_signal_handler(signal.SIGTERM, stop), that drains work and exits.",
+        ),
+        Code(
+            "BND307",
+            "a service has no config module",
+            "every service reads its environment in its own config module",
+            '# services/billing/src/billing/api.py\nPORT = int(os.environ["PORT"])',
+            "Move environment reading into billing/config.py, for example a "
+            "pydantic-settings class, and pass the settings on from main.",
+        ),
+        Code(
+            "BND308",
+            "a service has no entry point",
+            "every service starts from its own main.py or __main__.py",
+            "# services/billing/src/billing/ holds api.py and config.py, but no main.py",
+            "Add billing/main.py (or __main__.py) that reads the config, wires the "
+            "service and serves it.",
+        ),
+        Code(
+            "BND309",
+            "a service has no tests",
+            "every service has its own tests folder",
+            "# services/billing/ holds src/ and pyproject.toml, but no tests/",
+            "Add services/billing/tests/ with at least one test_*.py module.",
+        ),
+        Code(
+            "BND310",
+            "a service has no build metadata",
+            "every service builds on its own",
+            "# services/billing/pyproject.toml\n[tool.ruff]\nline-length = 99",
+            "Give the service a pyproject.toml with a [project] table (or a setup.cfg "
+            "with [metadata]) naming its own dependencies.",
+        ),
+        Code(
+            "BND311",
+            "a service is missing from the production compose file",
+            "every service is listed in the production compose file",
+            "# compose.yaml\nservices:\n  notifier:\n    build: ./services/notifier",
+            "Add an entry that builds from services/billing or runs an image named billing.",
+        ),
     )
 }
 
