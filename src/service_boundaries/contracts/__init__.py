@@ -7,6 +7,7 @@ Register them in the ``[importlinter]`` section::
         layers: service_boundaries.contracts.ServiceLayersContract
 """
 
+from .layout import ServiceLayoutContract
 from .types import ImportBoundariesContract, ServiceLayersContract
 
-__all__ = ["ImportBoundariesContract", "ServiceLayersContract"]
+__all__ = ["ImportBoundariesContract", "ServiceLayersContract", "ServiceLayoutContract"]
