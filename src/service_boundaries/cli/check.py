@@ -1,0 +1,149 @@
+"""Check every Python file of the workspace and report the imports that break a rule.
+
+Files are parsed with ast and never imported. '# noqa: BND101' comments are honoured
+as flake8 honours them. A file that cannot be read or parsed is reported and skipped.
+
+Exit status: 0 when nothing was found, 1 when there are violations or files that could
+not be checked, 2 on a usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..rules import CODES
+from . import EXIT_OK, EXIT_VIOLATIONS
+from ._reports import WRITERS, Report
+from ._scan import ProgressReporter, find_python_files, scan
+from ._workspace import add_workspace_arguments, load_context
+
+HELP = "check every Python file and report violations (text, json, sarif, github)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the paths, the output format and the filters."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=Path,
+        help="files or folders to check (default: every unit of the workspace)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=sorted(WRITERS),
+        default="text",
+        help="output format: text (flake8-like lines, the default), json, sarif (SARIF "
+        "2.1.0) or github (GitHub Actions annotations)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="write the report to FILE instead of stdout",
+    )
+    parser.add_argument(
+        "--select",
+        metavar="CODES",
+        default="",
+        help="report only these codes or code prefixes, comma-separated (for example BND1,BND901)",
+    )
+    parser.add_argument(
+        "--ignore",
+        metavar="CODES",
+        default="",
+        help="do not report these codes or code prefixes, comma-separated",
+    )
+    parser.add_argument(
+        "--exclude",
+        metavar="PATTERNS",
+        default="",
+        help="comma-separated glob patterns of files and folders to skip, matched against "
+        "the name and the path from the root (hidden folders, __pycache__, node_modules, "
+        "*.egg-info and virtual environments are always skipped)",
+    )
+    parser.add_argument(
+        "--disable-noqa",
+        action="store_true",
+        help="report violations even on lines with a '# noqa' comment",
+    )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="do not print progress to stderr (printed once a second in runs of 200 "
+        "files or more)",
+    )
+    add_workspace_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the files and write the report; return 1 when anything was found."""
+    context = load_context(args)
+    select = _codes(args.select, "--select")
+    ignore = _codes(args.ignore, "--ignore")
+    for path in args.paths:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or folder.")
+    exclude = [pattern.strip() for pattern in args.exclude.split(",") if pattern.strip()]
+    files = find_python_files(context.workspace, args.paths, exclude)
+    progress = None if args.no_progress else ProgressReporter(sys.stderr)
+    result = scan(
+        context.workspace,
+        files,
+        exclude_type_checking=context.exclude_type_checking,
+        honour_noqa=not args.disable_noqa,
+        progress=progress,
+    )
+    result.findings = [
+        finding
+        for finding in result.findings
+        if (not select or finding.violation.code.startswith(select))
+        and not (ignore and finding.violation.code.startswith(ignore))
+    ]
+    report = Report(result, context.root, Path.cwd())
+    text = WRITERS[args.format](report)
+    if args.output is not None:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"cannot write {args.output}: {error.strerror or error}") from None
+    else:
+        sys.stdout.write(text)
+    if args.format != "github":
+        for error in report.errors:
+            where = report.from_cwd(error.path) + (f":{error.line}" if error.line else "")
+            print(
+                f"service-boundaries: {where}: {error.message}; its imports were not checked.",
+                file=sys.stderr,
+            )
+    _print_summary(report)
+    if result.findings or result.errors:
+        return EXIT_VIOLATIONS
+    return EXIT_OK
+
+
+def _codes(raw: str, option: str) -> tuple[str, ...]:
+    codes = tuple(code.strip().upper() for code in raw.split(",") if code.strip())
+    for code in codes:
+        if not any(known.startswith(code) for known in CODES):
+            raise ConfigError(
+                f"option {option}: {code!r} matches no code; known codes are {', '.join(CODES)}."
+            )
+    return codes
+
+
+def _print_summary(report: Report) -> None:
+    count = len(report.result.findings)
+    if not count and not report.result.errors:
+        return
+    noun = "violation" if count == 1 else "violations"
+    files = report.result.files
+    message = f"service-boundaries: {count} {noun} in {files} checked file"
+    message += "" if files == 1 else "s"
+    if report.result.errors:
+        message += f"; {len(report.result.errors)} file(s) could not be checked"
+    print(message + ".", file=sys.stderr)
