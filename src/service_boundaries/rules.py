@@ -99,6 +99,36 @@ CODES: dict[str, Code] = {
             "# services/notifier/notifier/send.py\nfrom ...packages.textkit import render",
             "Import the package by its absolute name, for example 'from textkit import render'.",
         ),
+        # BND903-BND906 are about the workspace, not about one import: the engine records
+        # them in Workspace.found_problems while it lists folders.
+        Code(
+            "BND903",
+            "a folder or file of the workspace cannot be read",
+            "every folder the check needs must be readable",
+            "# packages/money/money cannot be listed (mode 000)\nfrom money import fmt",
+            "Make the folder or file readable by the user running the check, or remove it.",
+        ),
+        Code(
+            "BND904",
+            "an area (services/ or packages/) is a file, not a folder",
+            "services/ and packages/ must be folders",
+            "# services is a file\n$ ls -l services\n-rw-r--r--  1 dev  dev  12 services",
+            "Remove or rename the file, or name the real folder in the 'names' setting.",
+        ),
+        Code(
+            "BND905",
+            "a symbolic link points outside the workspace root",
+            "the check reads nothing outside the workspace root",
+            "# services/billing/src/billing/vendor -> /opt/vendor\nfrom billing.vendor import x",
+            "Replace the link with a copy, or move its target inside the workspace root.",
+        ),
+        Code(
+            "BND906",
+            "a symbolic link points at a folder that contains it",
+            "symbolic links must not form loops",
+            "# services/billing/src/billing/again -> ..\nimport billing.again.again.api",
+            "Remove the link, or point it at a folder that does not contain it.",
+        ),
         Code(
             "BND301",
             "a service has no Dockerfile",

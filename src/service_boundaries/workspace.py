@@ -7,8 +7,10 @@ folder and file names on disk, and each folder is listed at most once per worksp
 from __future__ import annotations
 
 import enum
+import errno
 import logging
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -73,6 +75,22 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A folder or link of the workspace that could not be read as a unit's code.
+
+    ``code`` is a BND9xx code of ``rules.CODES``; ``message`` names the path, says what
+    is wrong and what to do, and is what both front ends print.
+    """
+
+    code: str
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
 class _Listing:
     """Names in one folder: importable subfolders, importable modules, every subfolder."""
 
@@ -88,7 +106,7 @@ class Workspace:
     root: Path
     names: Names = DEFAULT_NAMES
     units: tuple[Unit, ...] = ()
-    problems: list[str] = field(default_factory=list)
+    found_problems: list[Problem] = field(default_factory=list)
     _listings: dict[Path, _Listing] = field(default_factory=dict, repr=False)
     _prefix_cache: dict[tuple[Unit, tuple[str, ...]], int] = field(
         default_factory=dict, repr=False
@@ -98,7 +116,7 @@ class Workspace:
     def discover(cls, root: Path, names: Names = DEFAULT_NAMES) -> Workspace:
         """Find the units under ``root``; raise WorkspaceError if it is not a folder."""
         root = Path(os.path.abspath(root))
-        if not root.is_dir():
+        if not _is_folder(root):
             raise WorkspaceError(
                 f"workspace root {str(root)!r} is not a folder; pass the folder that holds "
                 f"{'/'.join(names.services)}/ and {'/'.join(names.packages)}/."
@@ -108,17 +126,45 @@ class Workspace:
         return workspace
 
     @property
+    def problems(self) -> list[str]:
+        """The messages of ``found_problems``, in the order they were found."""
+        return [problem.message for problem in self.found_problems]
+
+    @property
     def is_monorepo(self) -> bool:
         """Whether the root has a services or packages folder."""
         return any(
-            (self.root / folder).is_dir() for folder in self.names.services + self.names.packages
+            _is_folder(self.root / folder) for folder in self.names.services + self.names.packages
         )
+
+    def add_problem(self, code: str, path: Path, message: str) -> None:
+        """Record a problem once per code and path.
+
+        Only logged at debug level: each front end reports problems through its own
+        channel (a BND9xx message from flake8, an error from the contracts).
+        """
+        if any(p.code == code and p.path == path for p in self.found_problems):
+            return
+        self.found_problems.append(Problem(code, path, message))
+        logger.debug(message)
+
+    def display(self, path: Path | str) -> str:
+        """Return a path as messages show it: relative to the root when inside it."""
+        path = Path(path)
+        if path.is_relative_to(self.root) and path != self.root:
+            return str(path.relative_to(self.root))
+        return str(path)
+
+    @cached_property
+    def real_root(self) -> Path:
+        """The root with every symbolic link resolved; links are judged against it."""
+        return Path(os.path.realpath(self.root))
 
     def _find_units(self) -> list[Unit]:
         units: list[Unit] = []
         for folder in self.names.app:
             app_path = self.root / folder
-            if app_path.is_dir():
+            if self._area_kind(app_path, "the app was not read") == "folder":
                 units.append(Unit(Kind.APP, "app", app_path, app_path))
                 break
         for kind, area_folders in (
@@ -127,18 +173,83 @@ class Workspace:
         ):
             for area_folder in area_folders:
                 area = self.root / area_folder
-                if not area.exists():
+                what = f"{kind.value}s"
+                area_kind = self._area_kind(area, f"no {what} were read from it")
+                if area_kind == "missing" or area_kind == "unusable":
                     continue
-                if not area.is_dir():
-                    self.problems.append(f"{area} is not a folder; no {kind.value}s were read.")
+                if area_kind == "other":
+                    self.add_problem(
+                        "BND904",
+                        area,
+                        f"{self.display(area)} is a file, not a folder, so no {what} were "
+                        f"read from it; remove or rename the file, or name the folder that "
+                        f"holds the {what} in the 'names' setting.",
+                    )
                     continue
                 for name in self._listing(area).all_folders:
                     unit_path = area / name
                     import_root = unit_path / "src"
-                    if not import_root.is_dir():
+                    if not _is_folder(import_root):
                         import_root = unit_path
                     units.append(Unit(kind, name, unit_path, import_root))
         return units
+
+    def _area_kind(self, path: Path, consequence: str) -> str:
+        """Return 'folder', 'other', 'missing' or 'unusable' for an area or app folder.
+
+        An area that is a symbolic link leaving the root is 'unusable': the check reads
+        nothing outside the root. A folder that cannot be examined is 'unusable' too.
+        Both are recorded as problems.
+        """
+        try:
+            mode = os.stat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        except OSError as error:
+            self._unreadable(path, error, consequence)
+            return "unusable"
+        if os.path.islink(path) and not self._link_target_allowed(path, path.parent):
+            return "unusable"
+        return "folder" if stat.S_ISDIR(mode) else "other"
+
+    def _unreadable(self, path: Path, error: OSError, consequence: str) -> None:
+        reason = error.strerror or str(error)
+        self.add_problem(
+            "BND903",
+            path,
+            f"cannot read {self.display(path)}: {reason}; {consequence}. Make it readable "
+            "by the user running the check, or remove it.",
+        )
+
+    def _link_target_allowed(self, link: Path, folder: Path) -> bool:
+        """Whether a symbolic link found in ``folder`` may be followed.
+
+        Policy: a link is followed only when its target is inside the root (nothing
+        outside the root is read) and is not ``folder`` itself or a folder above it (a
+        loop, which would make every walk endless). Either kind is recorded as a problem.
+        """
+        target = Path(os.path.realpath(link))
+        real_root = self.real_root
+        if not target.is_relative_to(real_root):
+            self.add_problem(
+                "BND905",
+                link,
+                f"{self.display(link)} is a symbolic link to {target}, outside the workspace "
+                f"root {self.root}; it is not followed, so nothing behind it is checked. "
+                "Replace the link with a copy, or move its target inside the root.",
+            )
+            return False
+        real_folder = Path(os.path.realpath(folder))
+        if real_folder.is_relative_to(target):
+            self.add_problem(
+                "BND906",
+                link,
+                f"{self.display(link)} is a symbolic link to {self.display(target)}, a folder "
+                "that contains the link, so following it would never end; it is not "
+                "followed. Remove the link, or point it at a folder that does not hold it.",
+            )
+            return False
+        return True
 
     # Folder listings ---------------------------------------------------------------
 
@@ -159,21 +270,29 @@ class Workspace:
                     if name.startswith("."):
                         continue
                     try:
+                        if entry.is_symlink() and not self._link_target_allowed(
+                            Path(entry.path), folder
+                        ):
+                            continue
                         if entry.is_dir():
                             folders.add(name)
                         elif name.endswith(".py") and entry.is_file():
                             modules.add(name[:-3])
-                    except OSError:
+                    except OSError as error:
+                        if error.errno == errno.ELOOP:
+                            link = Path(entry.path)
+                            self.add_problem(
+                                "BND906",
+                                link,
+                                f"{self.display(link)} is a symbolic link that never "
+                                "reaches a file or folder (the links point at each other); "
+                                "it is not followed. Remove the link or fix its target.",
+                            )
                         continue
-        except FileNotFoundError:
-            pass
-        except NotADirectoryError:
+        except (FileNotFoundError, NotADirectoryError):
             pass
         except OSError as error:
-            message = f"cannot list folder {folder}: {error.strerror or error}"
-            if message not in self.problems:
-                self.problems.append(message)
-                logger.warning(message)
+            self._unreadable(folder, error, "the names in it are unknown to the check")
         return _Listing(
             folders=frozenset(name for name in folders if name.isidentifier()),
             modules=frozenset(name for name in modules if name.isidentifier()),
@@ -356,12 +475,24 @@ class Workspace:
 _WORKSPACES: dict[tuple[Path, Names], Workspace] = {}
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be examined at all."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def find_root(start: Path, names: Names = DEFAULT_NAMES) -> Path | None:
-    """Return the nearest folder at or above ``start`` holding a services or packages folder."""
+    """Return the nearest folder at or above ``start`` holding a services or packages folder.
+
+    Only the marker folders of each ancestor are examined, so the walk up is bounded by
+    the depth of ``start``, even from a home folder or the filesystem root.
+    """
     folder = Path(os.path.abspath(start))
     markers = names.services + names.packages
     for candidate in (folder, *folder.parents):
-        if any((candidate / marker).is_dir() for marker in markers):
+        if any(_is_folder(candidate / marker) for marker in markers):
             return candidate
     return None
 
