@@ -1,10 +1,10 @@
 """Service layout checks (BND3xx): what every ``services/<name>/`` folder must hold.
 
-A service is deployable on its own: it has its own multi-stage Dockerfile without a
-``HEALTHCHECK`` (the orchestrator probes it), serves ``/livez`` and ``/readyz``, handles
-SIGTERM, reads its environment in its own ``config`` module, has an entry point, its own
-tests and its own build metadata, and is listed in the production compose file when the
-repository has one.
+A service is deployable on its own. It has its own multi-stage Dockerfile without a
+``HEALTHCHECK``, because the orchestrator probes it. It serves ``/livez`` and
+``/readyz``, handles SIGTERM and reads its environment in its own ``config`` module. It
+has an entry point, its own tests and its own build metadata, and it is listed in the
+production compose file when the repository has one.
 
 Like the import rules, these checks read files and never import or run them: Python
 sources are parsed with ``ast``, Dockerfiles with the small parser below, compose files
@@ -90,7 +90,7 @@ PYPROJECT_TABLE = "service-boundaries"
 class Disabled:
     """Codes turned off for every service, and for single services by folder name.
 
-    ``"*"`` stands for every service code.
+    ``"*"`` means every service code.
     """
 
     everywhere: frozenset[str] = frozenset()
@@ -120,8 +120,8 @@ def _expand(codes: Iterable[str]) -> frozenset[str]:
 def parse_disable(raw: str | Iterable[str] | None, source: str) -> Disabled:
     """Build a disable list from ``CODE`` and ``service:CODE`` entries.
 
-    Entries are separated by commas, spaces or new lines; ``CODE`` may be ``*``. Every
-    unknown code is reported at once, with the nearest known one.
+    Entries are separated by commas, spaces or new lines, and ``CODE`` may be ``*``.
+    Every unknown code is reported at once, with the nearest known one.
     """
     if raw is None:
         return Disabled()
@@ -229,11 +229,10 @@ class Dockerfile:
 def parse_dockerfile(text: str) -> Dockerfile:
     """Parse Dockerfile text the way BuildKit reads it, as far as these checks need.
 
-    Handled: parser directives at the top (``# escape=`` changes the continuation
-    character; ``# syntax=`` and ``# check=`` are skipped), comments, blank lines,
-    continuation lines (with comment and blank lines inside them dropped),
-    case-insensitive instruction names and heredoc bodies of RUN, COPY and ADD, whose
-    lines are data, not instructions.
+    Parser directives at the top are read: ``# escape=`` changes the continuation
+    character, and ``# syntax=`` and ``# check=`` are skipped. Comments and blank lines
+    are dropped, also inside continuation lines. Instruction names are case-insensitive.
+    The bodies of RUN, COPY and ADD heredocs are skipped, because their lines are data.
     """
     lines = text.splitlines()
     if lines and lines[0].startswith("\ufeff"):
@@ -313,8 +312,8 @@ def _from_arguments(arguments: str) -> tuple[str, str | None]:
 
 
 def healthcheck_disables(instruction: Instruction) -> bool:
-    """Whether a HEALTHCHECK instruction is ``HEALTHCHECK NONE``, which adds no probe but
-    removes one inherited from the base image."""
+    """Return whether a HEALTHCHECK instruction is ``HEALTHCHECK NONE``, which adds no
+    probe but removes one inherited from the base image."""
     words = [word for word in instruction.arguments.split() if not word.startswith("--")]
     return bool(words) and words[0].upper() == "NONE"
 
@@ -338,7 +337,7 @@ ROUTES = ("/livez", "/readyz")
 
 @dataclass(frozen=True)
 class SourceFacts:
-    """What the service's Python code shows: routes named and a SIGTERM handler."""
+    """Routes and the SIGTERM handler found in a service's Python code, with places."""
 
     routes: dict[str, tuple[Path, int]] = field(default_factory=dict)
     sigterm: tuple[Path, int] | None = None
@@ -349,14 +348,14 @@ def service_sources(unit: Unit) -> Iterator[Path]:
     """Yield the service's own Python files: everything under its folder except tests,
     hidden folders, virtual environments and caches."""
     for folder, subfolders, files in os.walk(unit.path):
-        kept = []
+        walked = []
         for name in sorted(subfolders):
             if name.startswith(".") or name in _SKIPPED_FOLDERS:
                 continue
             if os.path.exists(os.path.join(folder, name, "pyvenv.cfg")):
                 continue
-            kept.append(name)
-        subfolders[:] = kept
+            walked.append(name)
+        subfolders[:] = walked
         for name in sorted(files):
             if name.endswith(".py") and not _is_test_file(name):
                 yield Path(folder) / name
@@ -419,7 +418,7 @@ def _sigterm_handler_line(tree: ast.AST) -> int | None:
     A call counts when its function is named like one of ``_SIGNAL_CALLS`` and its first
     argument names SIGTERM, directly (``signal.SIGTERM``, ``SIGTERM``,
     ``Signals.SIGTERM``, ``"SIGTERM"``) or through a variable: a loop variable over a
-    collection that holds SIGTERM, or a name assigned such a value. A handler that is
+    collection that contains SIGTERM, or a name assigned such a value. A handler that is
     ``SIG_DFL`` or ``SIG_IGN`` does not count.
     """
     names = _names_holding_sigterm(tree)
@@ -463,7 +462,8 @@ def _names_default(node: ast.AST) -> bool:
 
 
 def _names_holding_sigterm(tree: ast.AST) -> set[str]:
-    """Names bound anywhere in the module to SIGTERM or to something that holds it."""
+    """Return the names bound anywhere in the module to SIGTERM or to a value containing
+    it."""
     bindings: list[tuple[ast.AST, ast.AST]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
@@ -490,7 +490,7 @@ def _names_holding_sigterm(tree: ast.AST) -> set[str]:
 
 
 def _package_folders(workspace: Workspace, unit: Unit) -> list[Path]:
-    """The import root and the top-level package folders under it, tests excluded."""
+    """Return the import root and the top-level package folders under it, except tests."""
     root = unit.import_root
     listing = workspace._listing(root)
     folders = [root]
@@ -507,10 +507,10 @@ def find_module(
 ) -> Path | None:
     """Return the first ``name.py`` (or ``name/`` package) at the import root or in a
     top-level package of the service."""
-    wanted = tuple(names)
+    module_names = tuple(names)
     for folder in _package_folders(workspace, unit):
         listing = workspace._listing(folder)
-        for name in wanted:
+        for name in module_names:
             if name in listing.modules:
                 return folder / f"{name}.py"
             if packages and name in listing.folders:
@@ -670,7 +670,11 @@ def find_compose_file(root: Path, setting: str | os.PathLike[str] | None) -> Pat
 
 
 def read_compose(path: Path) -> list[ComposeEntry]:
-    """Read every service of a compose file and of the files it includes."""
+    """Read every service of a compose file and of the files it includes.
+
+    NOTE: ``extends`` and override files (``compose.override.yaml``, several ``-f``
+    files) are not merged, so a build or image set only there is not seen.
+    """
     entries: list[ComposeEntry] = []
     _read_compose_into(path, entries, set())
     return entries
@@ -721,9 +725,9 @@ def _included_files(include: object) -> Iterator[str]:
             yield item
         elif isinstance(item, dict):
             paths = item.get("path")
-            for one in paths if isinstance(paths, list) else [paths]:
-                if isinstance(one, str):
-                    yield one
+            for include_path in paths if isinstance(paths, list) else [paths]:
+                if isinstance(include_path, str):
+                    yield include_path
 
 
 def _build_paths(build: object, base: Path) -> tuple[Path | None, Path | None]:
@@ -768,14 +772,14 @@ def compose_entry_for(unit: Unit, entries: Iterable[ComposeEntry]) -> ComposeEnt
     without tag is the service's folder name (``_`` and ``-`` alike).
     """
     folder = Path(os.path.realpath(unit.path))
-    wanted = unit.name.lower().replace("_", "-")
+    expected_image = unit.name.lower().replace("_", "-")
     by_image = None
     for entry in entries:
         if entry.context is not None and _inside(entry.context, folder):
             return entry
         if entry.dockerfile is not None and _inside(entry.dockerfile, folder):
             return entry
-        if by_image is None and entry.image and image_name(entry.image) == wanted:
+        if by_image is None and entry.image and image_name(entry.image) == expected_image:
             by_image = entry
     return by_image
 
@@ -828,7 +832,7 @@ def check_services(
         known = ", ".join(unit.name for unit in services) or "none"
         raise ConfigError(
             f"disable list names services that do not exist: {', '.join(unknown)} "
-            f"(services: {known})."
+            f"(services: {known}); fix or remove those entries."
         )
     compose_path = find_compose_file(workspace.root, compose)
     compose_entries = read_compose(compose_path) if compose_path else None
@@ -853,7 +857,7 @@ def _check_service(
 ) -> Iterator[ServiceFinding]:
     root = workspace.root
     where = _relative(unit.path, root)
-    who = unit.describe()
+    service = unit.describe()
 
     def finding(code: str, text: str, path: Path = unit.path, line: int | None = None):
         return ServiceFinding(code, unit.name, path, line, f"{text}; {CODES[code].rule}")
@@ -864,7 +868,7 @@ def _check_service(
         if entry is None:
             yield finding(
                 NOT_IN_COMPOSE,
-                f"{who} is not in {_relative(compose_path, root)}: no service there builds "
+                f"{service} is not in {_relative(compose_path, root)}: no service there builds "
                 f"from {where} or uses an image named {unit.name!r}",
                 compose_path or unit.path,
             )
@@ -872,31 +876,31 @@ def _check_service(
     dockerfile_path = _dockerfile_of(unit, entry)
     if dockerfile_path is None:
         names = " or ".join(DOCKERFILE_NAMES)
-        yield finding(MISSING_DOCKERFILE, f"{who} has no {names} in {where}")
+        yield finding(MISSING_DOCKERFILE, f"{service} has no {names} in {where}")
     else:
         yield from _check_dockerfile(unit, dockerfile_path, root, finding)
 
     facts = scan_sources(service_sources(unit))
     for code, route in ((NO_LIVEZ, "/livez"), (NO_READYZ, "/readyz")):
         if route not in facts.routes:
-            yield finding(code, f"{who} names no {route!r} route in its code{_skipped(facts)}")
+            yield finding(code, f"{service} names no {route!r} route in its code{_skipped(facts)}")
     if facts.sigterm is None:
         yield finding(
             NO_SIGTERM,
-            f"{who} installs no SIGTERM handler in its code{_skipped(facts)}",
+            f"{service} installs no SIGTERM handler in its code{_skipped(facts)}",
         )
 
     if find_module(workspace, unit, [CONFIG_MODULE]) is None:
         yield finding(
             NO_CONFIG,
-            f"{who} has no {CONFIG_MODULE}.py or {CONFIG_MODULE}/ package in "
+            f"{service} has no {CONFIG_MODULE}.py or {CONFIG_MODULE}/ package in "
             f"{_relative(unit.import_root, root)} or its top-level package",
         )
     if find_module(workspace, unit, workspace.names.main, packages=False) is None:
         files = " or ".join(f"{name}.py" for name in workspace.names.main)
         yield finding(
             NO_ENTRY_POINT,
-            f"{who} has no {files} in {_relative(unit.import_root, root)} or its "
+            f"{service} has no {files} in {_relative(unit.import_root, root)} or its "
             "top-level package",
         )
     tests, seen = find_tests(workspace, unit)
@@ -906,10 +910,10 @@ def _check_service(
             if seen
             else f"it has no tests/ folder in {where}"
         )
-        yield finding(NO_TESTS, f"{who} has no tests: {detail}")
+        yield finding(NO_TESTS, f"{service} has no tests: {detail}")
     metadata, reason = build_metadata(unit)
     if metadata is None:
-        yield finding(NO_BUILD_METADATA, f"{who} cannot build on its own: {reason}")
+        yield finding(NO_BUILD_METADATA, f"{service} cannot build on its own: {reason}")
 
 
 def _dockerfile_of(unit: Unit, entry: ComposeEntry | None) -> Path | None:
@@ -924,13 +928,13 @@ def _dockerfile_of(unit: Unit, entry: ComposeEntry | None) -> Path | None:
 
 
 def _check_dockerfile(unit: Unit, path: Path, root: Path, finding) -> Iterator[ServiceFinding]:
-    who = unit.describe()
-    shown = _relative(path, root)
+    service = unit.describe()
+    display = _relative(path, root)
     try:
         dockerfile = parse_dockerfile(path.read_text(encoding="utf-8", errors="replace"))
     except OSError as error:
         yield finding(
-            MISSING_DOCKERFILE, f"{who}'s {shown} cannot be read: {error.strerror or error}"
+            MISSING_DOCKERFILE, f"{service}'s {display} cannot be read: {error.strerror or error}"
         )
         return
     stages = dockerfile.stages
@@ -941,7 +945,8 @@ def _check_dockerfile(unit: Unit, path: Path, root: Path, finding) -> Iterator[S
         in_stage = f"stage {stage.describe()}" if stage else "the lines before the first FROM"
         yield finding(
             HEALTHCHECK,
-            f"{who}'s {shown} has 'HEALTHCHECK {_shorten(instruction.arguments)}' in {in_stage}",
+            f"{service}'s {display} has 'HEALTHCHECK {_shorten(instruction.arguments)}' "
+            f"in {in_stage}",
             path,
             instruction.line,
         )
@@ -950,7 +955,7 @@ def _check_dockerfile(unit: Unit, path: Path, root: Path, finding) -> Iterator[S
         count = "one FROM" if stages else "no FROM"
         yield finding(
             SINGLE_STAGE,
-            f"{who}'s {shown} has {count}, so build tools end up in the shipped image",
+            f"{service}'s {display} has {count}, so build tools end up in the shipped image",
             path,
             line,
         )

@@ -47,7 +47,7 @@ class ServiceLayoutContract(Contract):
     compose = fields.StringField(required=False, default=AUTO)
 
     def validate(self) -> None:
-        """Check that ``root`` holds a monorepo and that ``compose`` and ``disable`` fit it."""
+        """Check that ``root`` is a monorepo and that ``compose`` and ``disable`` match it."""
         root_path = self._root_path()
         if not root_path.is_dir():
             raise InvalidContractOptions(
