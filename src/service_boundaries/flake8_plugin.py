@@ -15,8 +15,17 @@ from . import __version__
 from .checker import check_tree, workspace_for_file
 from .errors import BoundariesError
 from .names import DEFAULT_NAMES, Names, parse_names
+from .workspace import Workspace, get_workspace
 
 Result = tuple[int, int, str, type]
+
+# Where flake8 reads the plugin's options from; flake8 does not say which one a value
+# came from, so error messages name both.
+OPTION_SOURCES = "the command line, or the [flake8] section of setup.cfg, tox.ini or .flake8"
+
+# How many of each workspace's problems this process has reported already; see
+# BoundaryChecker._new_problems.
+_REPORTED_PROBLEMS: dict[int, int] = {}
 
 
 class BoundaryChecker:
@@ -67,20 +76,13 @@ class BoundaryChecker:
     def parse_options(cls, options: argparse.Namespace) -> None:
         """Store the parsed options; stop flake8 with a clear message when one is invalid."""
         try:
-            cls.names = parse_names(options.boundaries_names, "option --boundaries-names")
+            cls.names = parse_names(
+                options.boundaries_names, f"option --boundaries-names (from {OPTION_SOURCES})"
+            )
         except BoundariesError as error:
             raise ExecutionError(str(error)) from None
         root = options.boundaries_root
-        if root:
-            root_path = Path(os.path.abspath(root))
-            if not root_path.is_dir():
-                raise ExecutionError(
-                    f"option --boundaries-root: {root!r} is not a folder; give the folder "
-                    "that holds services/ and packages/, or leave the option out."
-                )
-            cls.root = root_path
-        else:
-            cls.root = None
+        cls.root = _checked_root(root, cls.names) if root else None
         cls.exclude_type_checking = bool(options.boundaries_exclude_type_checking)
 
     def run(self) -> Iterator[Result]:
@@ -95,10 +97,29 @@ class BoundaryChecker:
         if workspace is None:
             return
         location = workspace.locate(path)
-        if location is None:
-            return
-        for finding in check_tree(self.tree, workspace, location, self.exclude_type_checking):
-            yield finding.line, finding.column, finding.violation.text, type(self)
+        if location is not None:
+            for finding in check_tree(self.tree, workspace, location, self.exclude_type_checking):
+                yield finding.line, finding.column, finding.violation.text, type(self)
+        if path.is_relative_to(workspace.root):
+            for problem in self._new_problems(workspace):
+                yield 1, 0, f"{problem.code} {problem.message}", type(self)
+
+    @staticmethod
+    def _new_problems(workspace: Workspace) -> list:
+        """Return the workspace problems this process has not reported yet.
+
+        A problem (an unreadable folder, services/ being a file, a symbolic link that
+        leaves the root or loops) belongs to no file, so it is reported once, on line 1
+        of the file whose check first ran into it: the first checked file for problems
+        found at discovery, the file whose imports needed the folder for the others. The
+        workspace and its folder listings are cached per process, so with --jobs=N each
+        worker process that runs into a problem reports it once (at most N times in all).
+        """
+        key = id(workspace)
+        already = _REPORTED_PROBLEMS.get(key, 0)
+        problems = workspace.found_problems[already:]
+        _REPORTED_PROBLEMS[key] = len(workspace.found_problems)
+        return problems
 
     def _path(self) -> Path | None:
         if self.filename in ("stdin", "-", ""):
@@ -112,3 +133,34 @@ class BoundaryChecker:
             if candidate.is_relative_to(root):
                 return candidate
         return path
+
+
+def _checked_root(raw: str, names: Names) -> Path:
+    """Return the --boundaries-root folder; stop flake8 with a clear message when unusable."""
+    where = f"option --boundaries-root (from {OPTION_SOURCES})"
+    areas = " and ".join(f"{folder}/" for folder in names.services + names.packages)
+    try:
+        root = Path(os.path.abspath(raw))
+        is_folder = root.is_dir()
+    except (OSError, ValueError) as error:
+        raise ExecutionError(
+            f"{where}: cannot use {raw!r}: {error}; give the folder that holds {areas}, "
+            "or leave the option out."
+        ) from None
+    if not is_folder:
+        raise ExecutionError(
+            f"{where}: {raw!r} is not a folder; give the folder that holds {areas}, or "
+            "leave the option out to find it from each checked file."
+        )
+    try:
+        workspace = get_workspace(root, names)
+    except BoundariesError as error:
+        raise ExecutionError(f"{where}: {error}") from None
+    if not workspace.is_monorepo:
+        details = "".join(f" {problem}" for problem in workspace.problems)
+        raise ExecutionError(
+            f"{where}: {raw!r} is not a monorepo root: it holds none of the folders "
+            f"{areas}.{details} Give the repository's top folder, map other folder names "
+            "with --boundaries-names, or leave the option out."
+        )
+    return root

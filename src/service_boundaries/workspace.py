@@ -206,13 +206,14 @@ class Workspace:
         except (FileNotFoundError, NotADirectoryError):
             return "missing"
         except OSError as error:
-            self._unreadable(path, error, consequence)
+            self.record_unreadable(path, error, consequence)
             return "unusable"
-        if os.path.islink(path) and not self._link_target_allowed(path, path.parent):
+        if os.path.islink(path) and not self.link_allowed(path, path.parent):
             return "unusable"
         return "folder" if stat.S_ISDIR(mode) else "other"
 
-    def _unreadable(self, path: Path, error: OSError, consequence: str) -> None:
+    def record_unreadable(self, path: Path, error: OSError, consequence: str) -> None:
+        """Record a BND903 problem: ``path`` could not be read, with what that means."""
         reason = error.strerror or str(error)
         self.add_problem(
             "BND903",
@@ -221,7 +222,7 @@ class Workspace:
             "by the user running the check, or remove it.",
         )
 
-    def _link_target_allowed(self, link: Path, folder: Path) -> bool:
+    def link_allowed(self, link: Path, folder: Path) -> bool:
         """Whether a symbolic link found in ``folder`` may be followed.
 
         Policy: a link is followed only when its target is inside the root (nothing
@@ -269,35 +270,45 @@ class Workspace:
                     name = entry.name
                     if name.startswith("."):
                         continue
-                    try:
-                        if entry.is_symlink() and not self._link_target_allowed(
-                            Path(entry.path), folder
-                        ):
-                            continue
-                        if entry.is_dir():
-                            folders.add(name)
-                        elif name.endswith(".py") and entry.is_file():
-                            modules.add(name[:-3])
-                    except OSError as error:
-                        if error.errno == errno.ELOOP:
-                            link = Path(entry.path)
-                            self.add_problem(
-                                "BND906",
-                                link,
-                                f"{self.display(link)} is a symbolic link that never "
-                                "reaches a file or folder (the links point at each other); "
-                                "it is not followed. Remove the link or fix its target.",
-                            )
-                        continue
+                    kind = self.entry_kind(entry, folder)
+                    if kind == "folder":
+                        folders.add(name)
+                    elif kind == "file" and name.endswith(".py"):
+                        modules.add(name[:-3])
         except (FileNotFoundError, NotADirectoryError):
             pass
         except OSError as error:
-            self._unreadable(folder, error, "the names in it are unknown to the check")
+            self.record_unreadable(folder, error, "the names in it are unknown to the check")
         return _Listing(
             folders=frozenset(name for name in folders if name.isidentifier()),
             modules=frozenset(name for name in modules if name.isidentifier()),
             all_folders=tuple(sorted(folders)),
         )
+
+    def entry_kind(self, entry: os.DirEntry[str], folder: Path) -> str | None:
+        """Return 'folder' or 'file' (a regular file) for a listed entry, or None to skip it.
+
+        Symbolic links follow the policy of ``link_allowed``; fifos, sockets and devices
+        are skipped, so that nothing blocks on reading them.
+        """
+        try:
+            if entry.is_symlink() and not self.link_allowed(Path(entry.path), folder):
+                return None
+            if entry.is_dir():
+                return "folder"
+            if entry.is_file():
+                return "file"
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                link = Path(entry.path)
+                self.add_problem(
+                    "BND906",
+                    link,
+                    f"{self.display(link)} is a symbolic link that never reaches a file or "
+                    "folder (the links point at each other); it is not followed. Remove the "
+                    "link or fix its target.",
+                )
+        return None
 
     # Ownership -----------------------------------------------------------------------
 

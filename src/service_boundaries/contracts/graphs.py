@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grimp
+from grimp.adaptors.filesystem import FileSystem as GrimpFileSystem
 from grimp.application.config import settings as grimp_settings
 from grimp.application.ports.packagefinder import AbstractPackageFinder
 
@@ -166,16 +167,56 @@ class _GroupPackageFinder(AbstractPackageFinder):
         return {str(entry.path) for _, entry in self.group.entries[package_name]}
 
 
+class _BoundedFileSystem(GrimpFileSystem):
+    """grimp's file system, walking folders by the workspace's symbolic link policy.
+
+    grimp walks each package with ``os.walk(followlinks=True)``: it follows a link that
+    leaves the root, and a link back to a folder above it makes the walk endless (two
+    such links make it exponential). This walk follows a link only when
+    ``Workspace.link_allowed`` does, lists regular files only (a fifo named ``x.py``
+    would block the scanner), and records unreadable folders as workspace problems
+    instead of skipping them silently.
+    """
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def walk(self, directory_name: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        # Depth first, parents before children, and the caller may prune ``folders``
+        # in place, as with os.walk.
+        pending = [directory_name]
+        while pending:
+            folder = pending.pop()
+            folders: list[str] = []
+            files: list[str] = []
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in sorted(entries, key=lambda item: item.name):
+                        kind = self.workspace.entry_kind(entry, Path(folder))
+                        if kind == "folder":
+                            folders.append(entry.name)
+                        elif kind == "file":
+                            files.append(entry.name)
+            except OSError as error:
+                self.workspace.record_unreadable(
+                    Path(folder), error, "the modules in it were not checked"
+                )
+            yield folder, folders, files
+            pending.extend(os.path.join(folder, name) for name in reversed(folders))
+
+
 @contextlib.contextmanager
-def _package_finder(finder: AbstractPackageFinder) -> Iterator[None]:
-    # NOTE: grimp reads its package finder from a module-level settings object (grimp
-    # 3.x); it is swapped for the duration of one build and always restored.
-    previous = grimp_settings.PACKAGE_FINDER
-    grimp_settings.configure(PACKAGE_FINDER=finder)
+def _grimp_settings(finder: AbstractPackageFinder, file_system: GrimpFileSystem) -> Iterator[None]:
+    # NOTE: grimp reads its package finder and file system from a module-level settings
+    # object (grimp 3.x); both are swapped for the duration of one build and always
+    # restored.
+    previous = (grimp_settings.PACKAGE_FINDER, grimp_settings.FILE_SYSTEM)
+    grimp_settings.configure(PACKAGE_FINDER=finder, FILE_SYSTEM=file_system)
     try:
         yield
     finally:
-        grimp_settings.configure(PACKAGE_FINDER=previous)
+        grimp_settings.configure(PACKAGE_FINDER=previous[0], FILE_SYSTEM=previous[1])
 
 
 def build_group_graph(
@@ -192,7 +233,7 @@ def build_group_graph(
     graph = grimp.ImportGraph()
     if names:
         try:
-            with _package_finder(_GroupPackageFinder(group)):
+            with _grimp_settings(_GroupPackageFinder(group), _BoundedFileSystem(workspace)):
                 graph = grimp.build_graph(
                     *names,
                     include_external_packages=True,
@@ -200,9 +241,17 @@ def build_group_graph(
                     cache_dir=group_cache,
                 )
         except grimp.exceptions.SourceSyntaxError as error:
+            raise GraphBuildError(_syntax_error_message(workspace, error)) from None
+        except UnicodeError as error:
+            # grimp names the file in the message; there is no attribute to read it from.
             raise GraphBuildError(
-                f"cannot parse {error.filename}, line {error.lineno}: {error.text}; "
-                "fix the syntax error (flake8 reports it as E999), then run again."
+                f"{error}; save the file as UTF-8, or declare its encoding on its first or "
+                "second line, for example '# -*- coding: latin-1 -*-', then run again."
+            ) from None
+        except OSError as error:
+            raise GraphBuildError(
+                f"{error}; make the file readable by the user running the check, or remove "
+                "it, then run again."
             ) from None
         except BaseException as error:
             # grimp 3.20 panics (a BaseException from its Rust core) on a relative
@@ -218,6 +267,41 @@ def build_group_graph(
     return graph
 
 
+def _syntax_error_message(workspace: Workspace, error: grimp.exceptions.SourceSyntaxError) -> str:
+    """Return one readable sentence for a file grimp could not parse: where and why."""
+    path = Path(error.filename)
+    line = error.lineno or "?"
+    reason = _python_parse_error(path)
+    if reason is None:
+        text = (error.text or "").strip()
+        if len(text) > 80:
+            text = text[:77] + "..."
+        reason = f"invalid syntax in {text!r}" if text else "invalid syntax"
+    return (
+        f"cannot parse {workspace.display(path)}, line {line}: {reason}; fix the file "
+        "(flake8 reports it as E999), then run again."
+    )
+
+
+def _python_parse_error(path: Path) -> str | None:
+    """Return why Python's own parser rejects a file, or None if it accepts it.
+
+    Only called once a file has failed grimp's parser, to say more than grimp does (it
+    gives the line's text, which is empty for a line holding a null byte).
+    """
+    try:
+        ast.parse(path.read_bytes(), filename=str(path))
+    except SyntaxError as error:
+        return error.msg
+    except ValueError as error:
+        return str(error)
+    except (RecursionError, MemoryError):
+        return "expressions nested too deeply for the parser"
+    except OSError:
+        return None
+    return None
+
+
 def _add_package_from_source(
     workspace: Workspace,
     unit: Unit,
@@ -227,7 +311,7 @@ def _add_package_from_source(
 ) -> None:
     """Add one top-level package to a graph by parsing its files, the way grimp would."""
     base = entry.path.parent
-    for folder, subfolders, files in os.walk(entry.path):
+    for folder, subfolders, files in _BoundedFileSystem(workspace).walk(str(entry.path)):
         subfolders[:] = sorted(name for name in subfolders if name.isidentifier())
         for file_name in sorted(files):
             if not file_name.endswith(".py") or not file_name[:-3].isidentifier():
@@ -326,7 +410,7 @@ def _read_source(path: Path) -> tuple[list[str], ast.Module] | None:
     try:
         data = path.read_bytes()
         tree = ast.parse(data, filename=str(path))
-    except (OSError, SyntaxError, ValueError) as error:
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as error:
         logger.warning("cannot read %s: %s", path, error)
         return None
     return data.decode("utf-8", errors="replace").splitlines(), tree
@@ -497,6 +581,18 @@ def check_workspace(
         module_count += len(graph.modules)
         import_count += graph.count_imports()
         findings.extend(_GroupJudge(workspace, group, index).findings(graph))
+    if workspace.found_problems:
+        # A check that silently skipped part of the workspace would pass when it should
+        # not, so every problem met while reading the workspace stops the contract, each
+        # on its own line with its code (flake8 reports the same codes).
+        problems = "\n".join(
+            f"{problem.code} {problem}"
+            for problem in sorted(workspace.found_problems, key=lambda item: str(item.path))
+        )
+        raise GraphBuildError(
+            "the workspace could not be read completely, so the contract was not checked:\n"
+            + problems
+        )
     return CheckedWorkspace(graphs, findings, module_count, import_count)
 
 
