@@ -214,6 +214,14 @@ CODES: dict[str, Code] = {
             "# compose.yaml\nservices:\n  notifier:\n    build: ./services/notifier",
             "Add an entry that builds from services/billing or runs an image named billing.",
         ),
+        Code(
+            "BND106",
+            "code outside a package imports one of its submodules (opt-in)",
+            "outside a package, import only its top-level module",
+            "# services/billing/src/billing/api.py\nfrom money.fmt import format_money",
+            "Import what the package's __init__.py exports ('from money import "
+            "format_money'), and export it there if it is missing.",
+        ),
     )
 }
 
@@ -258,11 +266,21 @@ class Violation:
 
 
 def judge(
-    workspace: Workspace, importer: Unit, importer_module: str, imported: str
+    workspace: Workspace,
+    importer: Unit,
+    importer_module: str,
+    imported: str,
+    *,
+    public_api: bool = False,
 ) -> Violation | None:
-    """Return the violation an absolute import makes, or None when it is allowed."""
+    """Return the violation an absolute import makes, or None when it is allowed.
+
+    With ``public_api``, an import of another package's submodule is BND106.
+    """
     resolution = workspace.resolve(imported, importer)
-    return judge_resolved(workspace, importer, importer_module, imported, resolution)
+    return judge_resolved(
+        workspace, importer, importer_module, imported, resolution, public_api=public_api
+    )
 
 
 def judge_resolved(
@@ -271,6 +289,8 @@ def judge_resolved(
     importer_module: str,
     imported: str,
     resolution: Resolution,
+    *,
+    public_api: bool = False,
 ) -> Violation | None:
     """Return the violation for an import whose unit is already resolved."""
     if resolution.depth:
@@ -292,11 +312,23 @@ def judge_resolved(
             return None
         return _judge_layers(workspace, importer, importer_module, imported)
     if target.kind in ALLOWED_KINDS[importer.kind]:
+        if public_api and target.kind is Kind.PACKAGE and resolution.depth > 1:
+            return _submodule_import(importer, target, imported)
         return None
     code = BOUNDARY_CODES[(importer.kind, target.kind)]
     return Violation(
         code,
         f"{importer.describe()} imports {imported!r} from {target.describe()}; {CODES[code].rule}",
+        imported,
+    )
+
+
+def _submodule_import(importer: Unit, target: Unit, imported: str) -> Violation:
+    top = imported.split(".")[0]
+    return Violation(
+        "BND106",
+        f"{importer.describe()} imports {imported!r}, a submodule of {target.describe()}, "
+        f"instead of what {top!r} exports; {CODES['BND106'].rule}",
         imported,
     )
 
