@@ -15,7 +15,7 @@ from . import __version__
 from .checker import check_tree, workspace_for_file
 from .errors import BoundariesError
 from .names import DEFAULT_NAMES, Names, parse_names
-from .workspace import Workspace, get_workspace
+from .workspace import Problem, Workspace, get_workspace
 
 Result = tuple[int, int, str, type]
 
@@ -23,9 +23,10 @@ Result = tuple[int, int, str, type]
 # came from, so error messages name both.
 OPTION_SOURCES = "the command line, or the [flake8] section of setup.cfg, tox.ini or .flake8"
 
-# How many of each workspace's problems this process has reported already; see
+# How many of each workspace's problems this process has reported already, by id of
+# the workspace, which is kept alive here so that its id is never reused; see
 # BoundaryChecker._new_problems.
-_REPORTED_PROBLEMS: dict[int, int] = {}
+_REPORTED_PROBLEMS: dict[int, tuple[Workspace, int]] = {}
 
 
 class BoundaryChecker:
@@ -105,7 +106,7 @@ class BoundaryChecker:
                 yield 1, 0, f"{problem.code} {problem.message}", type(self)
 
     @staticmethod
-    def _new_problems(workspace: Workspace) -> list:
+    def _new_problems(workspace: Workspace) -> list[Problem]:
         """Return the workspace problems this process has not reported yet.
 
         A problem (an unreadable folder, services/ being a file, a symbolic link that
@@ -116,9 +117,9 @@ class BoundaryChecker:
         worker process that runs into a problem reports it once (at most N times in all).
         """
         key = id(workspace)
-        already = _REPORTED_PROBLEMS.get(key, 0)
+        already = _REPORTED_PROBLEMS.get(key, (workspace, 0))[1]
         problems = workspace.found_problems[already:]
-        _REPORTED_PROBLEMS[key] = len(workspace.found_problems)
+        _REPORTED_PROBLEMS[key] = (workspace, len(workspace.found_problems))
         return problems
 
     def _path(self) -> Path | None:

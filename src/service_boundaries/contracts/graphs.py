@@ -27,7 +27,7 @@ from grimp.application.ports.packagefinder import AbstractPackageFinder
 from ..errors import BoundariesError
 from ..imports import ImportedName, absolute_name, extract_imports
 from ..rules import Violation, judge_resolved
-from ..workspace import Unit, Workspace
+from ..workspace import Kind, Unit, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +229,15 @@ def build_group_graph(
     group_cache: str | None = None
     if cache_dir is not None:
         group_cache = str(cache_dir / "service-boundaries" / group.cache_key(workspace.root))
+        try:
+            os.makedirs(group_cache, exist_ok=True)
+        except OSError as error:
+            # grimp's own error for this names no path; say which folder and field.
+            raise GraphBuildError(
+                f"cannot create the cache folder {group_cache}: {error.strerror or error}; "
+                f"set the contract's cache_dir field (now {str(cache_dir)!r}) to a folder "
+                "that can be created and written, or to 'none' to disable the cache."
+            ) from None
     names = group.package_names
     graph = grimp.ImportGraph()
     if names:
@@ -249,9 +258,11 @@ def build_group_graph(
                 "second line, for example '# -*- coding: latin-1 -*-', then run again."
             ) from None
         except OSError as error:
+            # grimp reports a file it cannot read as 'Failed to read file <path>: <why>'.
             raise GraphBuildError(
-                f"{error}; make the file readable by the user running the check, or remove "
-                "it, then run again."
+                f"cannot build the import graph of {', '.join(names)}: {error}; make the "
+                "files under the workspace root readable by the user running the check, "
+                "then run again."
             ) from None
         except BaseException as error:
             # grimp 3.20 panics (a BaseException from its Rust core) on a relative
@@ -425,10 +436,13 @@ def _line(lines: list[str], number: int) -> str:
 class _GroupJudge:
     """Judge the edges of one group's graph."""
 
-    def __init__(self, workspace: Workspace, group: Group, index: int) -> None:
+    def __init__(
+        self, workspace: Workspace, group: Group, index: int, public_api: bool = False
+    ) -> None:
         self.workspace = workspace
         self.group = group
         self.index = index
+        self.public_api = public_api
         self._sources: dict[Path, tuple[list[str], list[ImportedName]] | None] = {}
 
     def owner(self, module: str) -> tuple[Unit, Entry] | None:
@@ -469,13 +483,18 @@ class _GroupJudge:
         self, graph: grimp.ImportGraph, unit: Unit, entry: Entry, importer: str, imported: str
     ) -> Iterator[GraphFinding]:
         squashed = graph.is_module_squashed(imported)
-        from_source = self._needs_full_name(imported) and not self._is_own_module(
-            unit, imported, squashed
-        )
+        # With the public-API rule, an import of another group's package needs its full
+        # name too: grimp keeps only 'money' of 'money.fmt'.
+        from_source = (
+            self._needs_full_name(imported)
+            or (self.public_api and squashed and self._is_package_name(imported))
+        ) and not self._is_own_module(unit, imported, squashed)
         verdict = None
         if not from_source:
             resolution = self.workspace.resolve(imported, unit)
-            verdict = judge_resolved(self.workspace, unit, importer, imported, resolution)
+            verdict = judge_resolved(
+                self.workspace, unit, importer, imported, resolution, public_api=self.public_api
+            )
             if verdict is None:
                 return
         path = self.module_path(entry, importer)
@@ -518,6 +537,10 @@ class _GroupJudge:
             return False
         return self.module_path(owner[1], imported).name != "__init__.py"
 
+    def _is_package_name(self, imported: str) -> bool:
+        owners = self.workspace.owners.get(imported.split(".")[0], ())
+        return any(owner.kind is Kind.PACKAGE for owner in owners)
+
     def _needs_full_name(self, imported: str) -> bool:
         if _is_path_style(self.workspace, imported):
             return True
@@ -540,7 +563,9 @@ class _GroupJudge:
             if full != head and not full.startswith(head + "."):
                 continue
             resolution = self.workspace.resolve(full, unit)
-            violation = judge_resolved(self.workspace, unit, module, full, resolution)
+            violation = judge_resolved(
+                self.workspace, unit, module, full, resolution, public_api=self.public_api
+            )
             if violation is not None:
                 violations.setdefault(violation.code, violation)
         return list(violations.values())
@@ -560,8 +585,12 @@ def check_workspace(
     exclude_type_checking: bool = False,
     cache_dir: Path | None = None,
     progress: object = None,
+    public_api: bool = False,
 ) -> CheckedWorkspace:
-    """Build every group's graph and return all violations found in it."""
+    """Build every group's graph and return all violations found in it.
+
+    With ``public_api``, imports of another package's submodules are BND106 findings.
+    """
     groups = plan_groups(workspace)
     graphs = []
     findings: list[GraphFinding] = []
@@ -580,7 +609,7 @@ def check_workspace(
         graphs.append(graph)
         module_count += len(graph.modules)
         import_count += graph.count_imports()
-        findings.extend(_GroupJudge(workspace, group, index).findings(graph))
+        findings.extend(_GroupJudge(workspace, group, index, public_api).findings(graph))
     if workspace.found_problems:
         # A check that silently skipped part of the workspace would pass when it should
         # not, so every problem met while reading the workspace stops the contract, each
@@ -604,11 +633,21 @@ def checked_workspace(
     exclude_type_checking: bool,
     cache_dir: Path | None,
     progress: object = None,
+    public_api: bool = False,
 ) -> CheckedWorkspace:
     """Return the checked workspace, built once per process for both contract types."""
-    key = (workspace.root, workspace.names, exclude_type_checking, cache_dir, os.getpid())
+    key = (
+        workspace.root,
+        workspace.names,
+        exclude_type_checking,
+        cache_dir,
+        public_api,
+        os.getpid(),
+    )
     result = _CACHE.get(key)
     if result is None:
-        result = check_workspace(workspace, exclude_type_checking, cache_dir, progress)
+        result = check_workspace(
+            workspace, exclude_type_checking, cache_dir, progress, public_api=public_api
+        )
         _CACHE[key] = result
     return result
