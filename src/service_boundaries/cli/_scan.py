@@ -29,10 +29,11 @@ logger = logging.getLogger(__name__)
 # a pyvenv.cfg file).
 SKIPPED_FOLDERS = ("__pycache__", "node_modules", "*.egg-info", "*.egg")
 
-# The comment flake8 honours: '# noqa' alone, or '# noqa: CODE, CODE'. A code listed
-# there also silences every code it is a prefix of, as in flake8.
+# The comment flake8 7 honours: '# noqa' alone, or '# noqa: CODE, CODE'. Like flake8, a
+# listed code also silences every code it is a prefix of, and codes are compared as
+# written, so '# noqa: bnd101' silences nothing.
 NOQA = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE
+    r"# noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
 
 NO_LAYER = "(no layer)"
@@ -156,7 +157,7 @@ def scan(
             continue
         lines, tree = parsed
         result.files += 1
-        silenced = _noqa_lines(lines, tree) if honour_noqa else {}
+        silenced = _noqa_lines(lines) if honour_noqa else {}
         for finding in check_tree(tree, workspace, location, exclude_type_checking):
             code = finding.violation.code
             codes = silenced.get(finding.line)
@@ -187,13 +188,13 @@ def _parse(path: Path) -> tuple[list[str], ast.Module] | FileError:
     return data.decode("utf-8", errors="replace").splitlines(), tree
 
 
-def _noqa_lines(lines: list[str], tree: ast.Module) -> dict[int, tuple[str, ...]]:
-    """Map each line to the codes a noqa comment silences there (empty: every code).
+def _noqa_lines(lines: list[str]) -> dict[int, tuple[str, ...]]:
+    """Map each line with a noqa comment to the codes it silences (empty: every code).
 
-    A comment anywhere in a statement that spans several lines applies to the whole
-    statement, as in flake8.
+    As in flake8 7 for tree plugins, the comment counts only on the line a finding is
+    reported at, which for a multi-line import is its first line.
     """
-    comments: dict[int, tuple[str, ...]] = {}
+    silenced: dict[int, tuple[str, ...]] = {}
     for number, text in enumerate(lines, start=1):
         if "noqa" not in text.lower():
             continue
@@ -201,18 +202,7 @@ def _noqa_lines(lines: list[str], tree: ast.Module) -> dict[int, tuple[str, ...]
         if match is None:
             continue
         raw = match.group("codes")
-        comments[number] = tuple(re.split(r"[,\s]+", raw.upper().strip())) if raw else ()
-    if not comments:
-        return {}
-    silenced = dict(comments)
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)):
-            continue
-        end = node.end_lineno or node.lineno
-        for number in range(node.lineno, end + 1):
-            if number in comments:
-                silenced[node.lineno] = comments[number]
-                break
+        silenced[number] = tuple(code for code in re.split(r"[,\s]+", raw) if code) if raw else ()
     return silenced
 
 

@@ -242,6 +242,7 @@ def to_dot(graph: Graph) -> str:
     lines = [
         "digraph boundaries {",
         "  rankdir=LR;",
+        '  fontname="Helvetica";',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica"];',
         '  edge [fontname="Helvetica", fontsize=10];',
     ]

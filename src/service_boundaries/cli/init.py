@@ -1,7 +1,8 @@
 """Write an import-linter configuration and a tox environment for this repository.
 
-Writes .importlinter in the workspace root with both contract types (the folder names
-and the TYPE_CHECKING setting found for the repository are carried over), and adds a
+Writes .importlinter in the workspace root with the contract types for imports
+(BND1xx, BND2xx, BND9xx) and for the service layout (BND3xx); the folder names and the
+TYPE_CHECKING setting found for the repository are carried over. Then adds a
 [testenv:boundaries] environment that runs it to tox.ini, creating tox.ini when there is
 none. Nothing is overwritten without --force: an existing .importlinter, or an existing
 [testenv:boundaries] section, stops the command before any file is written.
@@ -23,6 +24,7 @@ from . import EXIT_OK
 from ._workspace import Context, add_workspace_arguments, load_context
 
 HELP = "write an import-linter configuration (.importlinter) and a tox environment"
+
 
 TOX_ENV = "boundaries"
 TOX_SECTION = f"testenv:{TOX_ENV}"
@@ -95,14 +97,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def importlinter_config(context: Context, config: Path) -> str:
-    """Return the text of an import-linter configuration with both contract types.
+    """Return the text of an import-linter configuration with the three contract types.
 
     lint-imports is expected to run from the folder of ``config``, so ``root`` is written
     relative to it.
     """
     root = Path(os.path.relpath(context.root, config.parent)).as_posix()
+    shared_fields = [f"root = {root}", *_names_field(context.names)]
     lines = [
-        "# Import boundaries of this repository, checked by import-linter:",
+        "# Import boundaries and service layout of this repository, checked by import-linter:",
         f"#     lint-imports {config.name}",
         "# Written by 'service-boundaries init'; see the service-boundaries configuration",
         "# reference for every field.",
@@ -114,23 +117,32 @@ def importlinter_config(context: Context, config: Path) -> str:
         "contract_types =",
         "    boundaries: service_boundaries.contracts.ImportBoundariesContract",
         "    layers: service_boundaries.contracts.ServiceLayersContract",
+        "    layout: service_boundaries.contracts.ServiceLayoutContract",
     ]
     if context.exclude_type_checking:
         lines.append("exclude_type_checking_imports = True")
-    contract_fields = [f"root = {root}"]
-    contract_fields.extend(_names_field(context.names))
-    contract_fields += [
+    ignore_example = [
         "# Imports to accept anyway, as 'importer -> imported' (wildcards * and ** work):",
         "# ignore_imports =",
         "#     billing.legacy -> shop.catalog",
     ]
-    for section, name, contract_type in (
-        ("boundaries", "Services, packages and the app import only what they may", "boundaries"),
-        ("layers", "Service layers import only what they may", "layers"),
+    for section, name in (
+        ("boundaries", "Services, packages and the app import only what they may"),
+        ("layers", "Service layers import only what they may"),
     ):
         lines += ["", f"[importlinter:contract:{section}]", f"name = {name}"]
-        lines.append(f"type = {contract_type}")
-        lines.extend(contract_fields)
+        lines += [f"type = {section}", *shared_fields, *ignore_example]
+    lines += [
+        "",
+        "[importlinter:contract:layout]",
+        "name = Every service has what it needs to ship on its own",
+        "type = layout",
+        *shared_fields,
+        "# compose = deploy/compose.prod.yaml    (default: auto, found at the root; none to skip)",
+        "# disable =",
+        "#     BND306",
+        "#     billing:BND309",
+    ]
     return "\n".join(lines) + "\n"
 
 
