@@ -98,11 +98,17 @@ def flake8_messages(root: Path, extra: list[str] | None = None) -> list[str]:
 
 
 def contract_findings(
-    root: Path, names: Names | None = None, exclude_type_checking: bool = False
+    root: Path,
+    names: Names | None = None,
+    exclude_type_checking: bool = False,
+    *,
+    public_api: bool = False,
 ) -> set[Finding]:
     """Build the contract graphs for a root and return their findings."""
     workspace = Workspace.discover(root, names or Names())
-    checked = check_workspace(workspace, exclude_type_checking=exclude_type_checking)
+    checked = check_workspace(
+        workspace, exclude_type_checking=exclude_type_checking, public_api=public_api
+    )
     return {
         (os.path.relpath(finding.path, root), finding.line, finding.violation.code)
         for finding in checked.findings

@@ -55,8 +55,12 @@ def check_tree(
     workspace: Workspace,
     location: Location,
     exclude_type_checking: bool = False,
+    public_api: bool = False,
 ) -> Iterator[Finding]:
-    """Yield one finding per import of a module that breaks a rule."""
+    """Yield one finding per import of a module that breaks a rule.
+
+    With ``public_api``, imports of another package's submodules are BND106 findings.
+    """
     seen: set[tuple[int, int, str]] = set()
     for imported in extract_imports(tree, exclude_type_checking):
         name = absolute_name(imported, location.module, location.is_package)
@@ -65,7 +69,9 @@ def check_tree(
                 location.unit, location.module, imported.written
             )
         else:
-            violation = judge(workspace, location.unit, location.module, name)
+            violation = judge(
+                workspace, location.unit, location.module, name, public_api=public_api
+            )
         if violation is None:
             continue
         key = (imported.line, imported.column, violation.code)

@@ -38,6 +38,7 @@ class BoundaryChecker:
     root: Path | None = None
     names: Names = DEFAULT_NAMES
     exclude_type_checking = False
+    public_api = False
 
     def __init__(self, tree: ast.AST, filename: str) -> None:
         self.tree = tree
@@ -72,6 +73,14 @@ class BoundaryChecker:
             "core = core, domain'. Keys: app, services, packages, core, ports, adapters, "
             "main.",
         )
+        manager.add_option(
+            "--boundaries-public-api",
+            action="store_true",
+            default=False,
+            parse_from_config=True,
+            help="Report BND106 for imports of another package's submodules: outside a "
+            "package, import only its top-level module (default: allow them).",
+        )
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
@@ -85,6 +94,7 @@ class BoundaryChecker:
         root = options.boundaries_root
         cls.root = _checked_root(root, cls.names) if root else None
         cls.exclude_type_checking = bool(options.boundaries_exclude_type_checking)
+        cls.public_api = bool(options.boundaries_public_api)
 
     def run(self) -> Iterator[Result]:
         """Yield (line, column, message, type) for each import that breaks a rule."""
@@ -99,7 +109,14 @@ class BoundaryChecker:
             return
         location = workspace.locate(path)
         if location is not None:
-            for finding in check_tree(self.tree, workspace, location, self.exclude_type_checking):
+            findings = check_tree(
+                self.tree,
+                workspace,
+                location,
+                self.exclude_type_checking,
+                public_api=self.public_api,
+            )
+            for finding in findings:
                 yield finding.line, finding.column, finding.violation.text, type(self)
         if path.is_relative_to(workspace.root):
             for problem in self._new_problems(workspace):

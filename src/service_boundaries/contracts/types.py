@@ -98,13 +98,18 @@ class _WorkspaceContract(Contract):
             output.verbose_print(verbose, f"Building graph {index + 1}/{total}: {units}")
 
         try:
-            checked = checked_workspace(workspace, exclude == "true", self._cache_path(), progress)
+            # BND106 is always computed, so both contract types share one build, and is
+            # dropped below unless the public_api field turns it on.
+            checked = checked_workspace(
+                workspace, exclude == "true", self._cache_path(), progress, public_api=True
+            )
         except BoundariesError as error:
             raise BoundariesError(f"contract {self.name!r}: {error}") from None
         findings = [
             finding
             for finding in checked.findings
             if finding.violation.code.startswith(self.codes)
+            and (finding.violation.code != "BND106" or getattr(self, "public_api", False))
         ]
         findings, ignored_count, warnings = self._apply_ignores(checked, findings)
         output.verbose_print(
@@ -191,10 +196,13 @@ class ImportBoundariesContract(_WorkspaceContract):
     """Services, packages and the app import only what the boundary rules allow.
 
     Reports BND1xx codes, and BND9xx codes for names that resolve to several units.
+    BND106 (imports of another package's submodules) only with ``public_api = true``.
     """
 
     type_name = "service_boundaries"
     codes = ("BND1", "BND9")
+
+    public_api = fields.BooleanField(required=False, default=False)
 
 
 class ServiceLayersContract(_WorkspaceContract):
