@@ -424,3 +424,12 @@ def test_init_carries_names_over(example: Path, capsys: pytest.CaptureFixture[st
         example, [f"--boundaries-names={names}", "--boundaries-exclude-type-checking"]
     )
     assert lint_imports_findings(example, ".importlinter") == expected
+
+
+def test_init_public_api_matches_flake8(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = run(capsys, "init", "--public-api")
+    assert status == 0
+    assert "public_api = true" in (example / ".importlinter").read_text()
+    expected = flake8_findings(example, ["--boundaries-public-api"])
+    assert ("src/shop/checkout.py", 2, "BND106") in expected
+    assert lint_imports_findings(example, ".importlinter") == expected

@@ -319,3 +319,60 @@ def test_noqa_forms_match_flake8(
     expected = set() if silenced else {(BND101_FILE, 1, "BND101")}
     assert text_findings(out) == expected
     assert {item for item in flake8_findings(example) if item[0] == BND101_FILE} == expected
+
+
+def test_public_api_matches_flake8(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "check", "--public-api")
+    assert status == 1
+    found = text_findings(out)
+    assert ("src/shop/checkout.py", 2, "BND106") in found
+    assert found == flake8_findings(example, ["--boundaries-public-api"])
+    _, out, _ = run(capsys, "check")
+    assert "BND106" not in out
+
+
+def test_public_api_read_from_flake8_config(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (example / "tox.ini").write_text("[flake8]\nboundaries-public-api = true\n")
+    _, out, _ = run(capsys, "check")
+    assert "BND106" in out
+
+
+def test_invalid_flake8_config_flag(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (example / ".flake8").write_text("[flake8]\nboundaries-public-api = maybe\n")
+    status, _, err = run(capsys, "check")
+    assert status == 2
+    assert "boundaries-public-api = 'maybe' is not a boolean" in err
+
+
+def test_workspace_problem_reported_once(
+    example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "__init__.py").write_text("")
+    (outside / "x.py").write_text("")
+    (example / "services/billing/src/billing/vendor").symlink_to(outside)
+    (example / "services/billing/src/billing/uses_vendor.py").write_text(
+        "from billing.vendor import x\n"
+    )
+    status, out, _ = run(capsys, "check", "--format", "json")
+    assert status == 1
+    problems = json.loads(out)["problems"]
+    assert [problem["code"] for problem in problems] == ["BND905"]
+    assert problems[0]["path"] == "services/billing/src/billing/vendor"
+    flake8_codes = [finding[2] for finding in flake8_findings(example)]
+    assert flake8_codes.count("BND905") == 1
+    _, out, _ = run(capsys, "check")
+    assert out.startswith("services/billing/src/billing/vendor:0:1: BND905 ")
+    _, out, _ = run(capsys, "check", "--ignore", "BND905")
+    assert "BND905" not in out
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = sarif_schema()
+    _, out, _ = run(capsys, "check", "--format", "sarif")
+    document = json.loads(out)
+    jsonschema.validators.validator_for(schema)(schema).validate(document)
+    assert "BND905" in {result["ruleId"] for result in document["runs"][0]["results"]}
+    _, out, _ = run(capsys, "check", "--format", "github")
+    assert out.startswith("::error file=services/billing/src/billing/vendor,title=BND905::")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..rules import CODES
+from ..workspace import Problem
 from ._scan import FileError, FileFinding, ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -36,6 +37,11 @@ class Report:
         )
 
     @property
+    def problems(self) -> list[Problem]:
+        """Workspace problems (BND9xx) sorted by path and code."""
+        return sorted(self.result.problems, key=lambda item: (item.path, item.code))
+
+    @property
     def errors(self) -> list[FileError]:
         """Unreadable files sorted by path."""
         return sorted(self.result.errors, key=lambda item: item.path)
@@ -56,8 +62,15 @@ class Report:
 
 
 def write_text(report: Report) -> str:
-    """Return flake8-style lines: ``path:line:column: CODE message``."""
+    """Return flake8-style lines: ``path:line:column: CODE message``.
+
+    A workspace problem belongs to a folder or link, not to a line, so it is printed at
+    line 0, column 1, as flake8 prints a file it cannot read (E902).
+    """
     lines = [
+        f"{report.from_cwd(item.path)}:0:1: {item.code} {item.message}" for item in report.problems
+    ]
+    lines += [
         f"{report.from_cwd(item.path)}:{item.line}:{item.column + 1}: {item.violation.text}"
         for item in report.findings
     ]
@@ -82,6 +95,10 @@ def write_json(report: Report) -> str:
                 "module": item.location.module,
             }
             for item in report.findings
+        ],
+        "problems": [
+            {"code": item.code, "path": report.from_root(item.path), "message": item.message}
+            for item in report.problems
         ],
         "errors": [
             {"path": report.from_root(item.path), "line": item.line, "message": item.message}
@@ -120,6 +137,16 @@ def write_sarif(report: Report) -> str:
             "locations": [_sarif_location(report, item.path, item.line, item.column + 1)],
         }
         for item in report.findings
+    ]
+    results += [
+        {
+            "ruleId": item.code,
+            "ruleIndex": rule_ids.index(item.code),
+            "level": "error",
+            "message": {"text": item.message},
+            "locations": [_sarif_location(report, item.path, None, None)],
+        }
+        for item in report.problems
     ]
     notifications = [
         {
@@ -172,6 +199,9 @@ def write_github(report: Report) -> str:
     Paths are relative to the current folder, which in a workflow is the checkout.
     """
     lines = []
+    for problem in report.problems:
+        properties = _github_properties(file=report.from_cwd(problem.path), title=problem.code)
+        lines.append(f"::error {properties}::{_github_data(problem.code + ' ' + problem.message)}")
     for item in report.findings:
         properties = _github_properties(
             file=report.from_cwd(item.path),

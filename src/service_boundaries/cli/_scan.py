@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from ..checker import check_tree
 from ..imports import absolute_name, extract_imports
 from ..rules import Violation, judge_resolved
-from ..workspace import Location, Unit, Workspace
+from ..workspace import Location, Problem, Unit, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class ScanResult:
     files: int = 0
     findings: list[FileFinding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     unit_edges: Counter[UnitEdge] = field(default_factory=Counter)
     unit_edge_codes: dict[UnitEdge, Counter[str]] = field(default_factory=dict)
     layer_edges: Counter[LayerEdge] = field(default_factory=Counter)
@@ -141,8 +142,13 @@ def scan(
     honour_noqa: bool = True,
     edges: bool = False,
     progress: Progress | None = None,
+    public_api: bool = False,
 ) -> ScanResult:
-    """Check every file; with ``edges``, also count imports between units and layers."""
+    """Check every file; with ``edges``, also count imports between units and layers.
+
+    ``problems`` holds the workspace problems (BND9xx) found while discovering the
+    workspace and resolving the imports.
+    """
     result = ScanResult()
     for index, path in enumerate(files):
         if progress is not None:
@@ -158,7 +164,10 @@ def scan(
         lines, tree = parsed
         result.files += 1
         silenced = _noqa_lines(lines) if honour_noqa else {}
-        for finding in check_tree(tree, workspace, location, exclude_type_checking):
+        findings = check_tree(
+            tree, workspace, location, exclude_type_checking, public_api=public_api
+        )
+        for finding in findings:
             code = finding.violation.code
             codes = silenced.get(finding.line)
             if codes is not None and (not codes or code.startswith(tuple(codes))):
@@ -167,9 +176,10 @@ def scan(
                 FileFinding(path, finding.line, finding.column, finding.violation, location)
             )
         if edges:
-            _count_edges(workspace, location, tree, exclude_type_checking, result)
+            _count_edges(workspace, location, tree, exclude_type_checking, public_api, result)
     if progress is not None:
         progress(len(files), len(files))
+    result.problems = list(workspace.found_problems)
     return result
 
 
@@ -211,6 +221,7 @@ def _count_edges(
     location: Location,
     tree: ast.Module,
     exclude_type_checking: bool,
+    public_api: bool,
     result: ScanResult,
 ) -> None:
     unit = location.unit
@@ -224,7 +235,9 @@ def _count_edges(
         target = resolution.unit
         if target is None:
             continue
-        violation = judge_resolved(workspace, unit, location.module, name, resolution)
+        violation = judge_resolved(
+            workspace, unit, location.module, name, resolution, public_api=public_api
+        )
         if target != unit:
             _add(result.unit_edges, result.unit_edge_codes, (unit, target), violation)
             continue

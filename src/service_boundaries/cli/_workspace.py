@@ -34,6 +34,7 @@ class FlakeConfig:
     root: str | None = None
     names: str | None = None
     exclude_type_checking: bool | None = None
+    public_api: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Context:
     names: Names
     names_source: str
     exclude_type_checking: bool
+    public_api: bool
     config: FlakeConfig
 
     @property
@@ -60,8 +62,11 @@ class Context:
         return path.as_posix()
 
 
-def add_workspace_arguments(parser: argparse.ArgumentParser, type_checking: bool = True) -> None:
-    """Add --root, --names and, unless told not to, --exclude-type-checking."""
+def add_workspace_arguments(
+    parser: argparse.ArgumentParser, public_api: bool = True, type_checking: bool = True
+) -> None:
+    """Add --root and --names, and unless turned off, --public-api and
+    --exclude-type-checking."""
     group = parser.add_argument_group("workspace")
     group.add_argument(
         "--root",
@@ -76,6 +81,14 @@ def add_workspace_arguments(parser: argparse.ArgumentParser, type_checking: bool
         "';', for example 'services = services, apps; core = core, domain' (the same as "
         "flake8's --boundaries-names)",
     )
+    if public_api:
+        group.add_argument(
+            "--public-api",
+            action="store_true",
+            default=None,
+            help="report BND106 for imports of another package's submodules (the same as "
+            "flake8's --boundaries-public-api)",
+        )
     if type_checking:
         group.add_argument(
             "--exclude-type-checking",
@@ -109,6 +122,7 @@ def read_flake8_config(start: Path) -> FlakeConfig:
                 exclude_type_checking=_config_flag(
                     path, section, "boundaries-exclude-type-checking"
                 ),
+                public_api=_config_flag(path, section, "boundaries-public-api"),
             )
     return FlakeConfig()
 
@@ -167,7 +181,10 @@ def load_context(args: argparse.Namespace, start: Path | None = None) -> Context
     exclude = getattr(args, "exclude_type_checking", None)
     if exclude is None:
         exclude = bool(config.exclude_type_checking)
-    return Context(workspace, names, names_source, bool(exclude), config)
+    public_api = getattr(args, "public_api", None)
+    if public_api is None:
+        public_api = bool(config.public_api)
+    return Context(workspace, names, names_source, bool(exclude), bool(public_api), config)
 
 
 def _root_from_options(

@@ -3,8 +3,11 @@
 Files are parsed with ast and never imported. '# noqa: BND101' comments are honoured
 as flake8 honours them. A file that cannot be read or parsed is reported and skipped.
 
-Exit status: 0 when nothing was found, 1 when there are violations or files that could
-not be checked, 2 on a usage or configuration error.
+Workspace problems (BND903-BND906: unreadable folders, areas that are files, symbolic
+links that leave the root or loop) are reported too, once each.
+
+Exit status: 0 when nothing was found, 1 when there are violations, workspace problems or
+files that could not be checked, 2 on a usage or configuration error.
 """
 
 from __future__ import annotations
@@ -95,15 +98,18 @@ def run(args: argparse.Namespace) -> int:
         context.workspace,
         files,
         exclude_type_checking=context.exclude_type_checking,
+        public_api=context.public_api,
         honour_noqa=not args.disable_noqa,
         progress=progress,
     )
-    result.findings = [
-        finding
-        for finding in result.findings
-        if (not select or finding.violation.code.startswith(select))
-        and not (ignore and finding.violation.code.startswith(ignore))
-    ]
+
+    def selected(code: str) -> bool:
+        if select and not code.startswith(select):
+            return False
+        return not (ignore and code.startswith(ignore))
+
+    result.findings = [item for item in result.findings if selected(item.violation.code)]
+    result.problems = [problem for problem in result.problems if selected(problem.code)]
     report = Report(result, context.root, Path.cwd())
     text = WRITERS[args.format](report)
     if args.output is not None:
@@ -121,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     _print_summary(report)
-    if result.findings or result.errors:
+    if result.findings or result.errors or result.problems:
         return EXIT_VIOLATIONS
     return EXIT_OK
 
@@ -137,13 +143,15 @@ def _codes(raw: str, option: str) -> tuple[str, ...]:
 
 
 def _print_summary(report: Report) -> None:
-    count = len(report.result.findings)
-    if not count and not report.result.errors:
+    result = report.result
+    count = len(result.findings)
+    if not count and not result.errors and not result.problems:
         return
     noun = "violation" if count == 1 else "violations"
-    files = report.result.files
-    message = f"service-boundaries: {count} {noun} in {files} checked file"
-    message += "" if files == 1 else "s"
-    if report.result.errors:
-        message += f"; {len(report.result.errors)} file(s) could not be checked"
+    message = f"service-boundaries: {count} {noun} in {result.files} checked file"
+    message += "" if result.files == 1 else "s"
+    if result.problems:
+        message += f"; {len(result.problems)} workspace problem(s)"
+    if result.errors:
+        message += f"; {len(result.errors)} file(s) could not be checked"
     print(message + ".", file=sys.stderr)

@@ -81,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     document = describe_target(context, target)
     status = EXIT_OK
     if args.imported is not None:
-        verdict = judge_import(context.workspace, target.location, args.imported)
+        verdict = judge_import(
+            context.workspace, target.location, args.imported, public_api=context.public_api
+        )
         document["import"] = verdict
         if not verdict["allowed"]:
             status = EXIT_VIOLATIONS
@@ -158,6 +160,8 @@ def describe_target(context: Context, target: Target) -> dict[str, object]:
         may_not.append(
             f"layers {', '.join(others)} and modules in no layer of {unit.describe()} ({code})"
         )
+    if context.public_api:
+        may_not.append("submodules of other packages: only their top-level module (BND106)")
     ambiguous = sorted(name for name, owners in workspace.owners.items() if len(owners) > 1)
     if ambiguous:
         may_not.append(
@@ -182,7 +186,9 @@ def describe_target(context: Context, target: Target) -> dict[str, object]:
     }
 
 
-def judge_import(workspace: Workspace, location: Location, written: str) -> dict[str, object]:
+def judge_import(
+    workspace: Workspace, location: Location, written: str, public_api: bool = False
+) -> dict[str, object]:
     """Return the verdict on one import written in the target, with the rule behind it."""
     level = len(written) - len(written.lstrip("."))
     name = written[level:]
@@ -200,7 +206,9 @@ def judge_import(workspace: Workspace, location: Location, written: str) -> dict
         resolution = Resolution(None)
     else:
         resolution = workspace.resolve(full, unit)
-        violation = judge_resolved(workspace, unit, location.module, full, resolution)
+        violation = judge_resolved(
+            workspace, unit, location.module, full, resolution, public_api=public_api
+        )
     verdict["resolved_to"] = _resolved_to(workspace, resolution, full)
     if violation is None:
         assert full is not None

@@ -134,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
         context.workspace,
         files,
         exclude_type_checking=context.exclude_type_checking,
+        public_api=context.public_api,
         edges=True,
         progress=ProgressReporter(sys.stderr),
     )

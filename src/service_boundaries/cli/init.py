@@ -131,7 +131,10 @@ def importlinter_config(context: Context, config: Path) -> str:
         ("layers", "Service layers import only what they may"),
     ):
         lines += ["", f"[importlinter:contract:{section}]", f"name = {name}"]
-        lines += [f"type = {section}", *shared_fields, *ignore_example]
+        lines += [f"type = {section}", *shared_fields]
+        if section == "boundaries" and context.public_api:
+            lines.append("public_api = true")
+        lines += ignore_example
     lines += [
         "",
         "[importlinter:contract:layout]",

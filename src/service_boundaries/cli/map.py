@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="output format (default: text)",
     )
-    add_workspace_arguments(parser, type_checking=False)
+    add_workspace_arguments(parser, public_api=False, type_checking=False)
 
 
 @dataclass(frozen=True)
