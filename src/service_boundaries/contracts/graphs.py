@@ -333,7 +333,7 @@ def _add_package_from_source(
             if is_package:
                 parts.pop()
             module = ".".join(parts)
-            graph.add_module(module)
+            _add_unsquashed(graph, module)
             _add_imports_from_source(
                 workspace, unit, module, is_package, path, graph, exclude_type_checking
             )
