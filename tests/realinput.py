@@ -194,6 +194,22 @@ NESTED_AREA_INJECTIONS: tuple[Injection, ...] = (
     ),
 )
 
+# Flask 3.0's flask/sansio/ has no __init__.py: an implicit namespace package inside a
+# regular one, which Python imports but grimp does not scan.
+NAMESPACE_SUBPACKAGE_DISTRIBUTIONS: tuple[Distribution, ...] = (
+    Distribution("typer", "0.12.3", "src"),
+    Distribution("flask", "3.0.3", "services/web/src"),
+)
+
+NAMESPACE_SUBPACKAGE_INJECTIONS: tuple[Injection, ...] = (
+    Injection(
+        "services/web/src/flask/sansio/injected_bnd101.py",
+        '"""The web service reuses the app\'s command line."""\nfrom typer import Typer\n',
+        line=2,
+        code="BND101",
+    ),
+)
+
 Finding = tuple[str, int, str]
 
 
