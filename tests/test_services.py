@@ -131,6 +131,12 @@ BREAKS = [
     ("no-readyz", [], {"{pkg}/health.py": HEALTH.replace('"/readyz"', '"/ready"')}, "BND305"),
     ("no-sigterm", [], {"{pkg}/main.py": MAIN.replace("SIGTERM", "SIGINT")}, "BND306"),
     ("no-config", ["{pkg}/config.py"], {}, "BND307"),
+    (
+        "config-folder-without-init",
+        ["{pkg}/config.py"],
+        {"{base}/config/settings.yaml": "port: 8080\n"},
+        "BND307",
+    ),
     ("no-entry-point", ["{pkg}/main.py"], {"{pkg}/app.py": MAIN}, "BND308"),
     ("no-tests", ["{base}/tests/test_health.py"], {}, "BND309"),
     (

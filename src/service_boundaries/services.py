@@ -506,14 +506,18 @@ def find_module(
     workspace: Workspace, unit: Unit, names: Iterable[str], packages: bool = True
 ) -> Path | None:
     """Return the first ``name.py`` (or ``name/`` package) at the import root or in a
-    top-level package of the service."""
+    top-level package of the service.
+
+    A package needs an ``__init__.py``, so that a ``config/`` folder of YAML files does
+    not pass for a config module.
+    """
     module_names = tuple(names)
     for folder in _package_folders(workspace, unit):
         listing = workspace._listing(folder)
         for name in module_names:
             if name in listing.modules:
                 return folder / f"{name}.py"
-            if packages and name in listing.folders:
+            if packages and name in listing.folders and (folder / name / "__init__.py").is_file():
                 return folder / name
     return None
 
