@@ -367,7 +367,7 @@ def test_healthcheck_message_names_stage(tmp_path: Path) -> None:
     )
     (finding,) = check_services(Workspace.discover(tmp_path)).findings
     assert finding.text == (
-        "BND302 service 'notifier''s services/notifier/Dockerfile has 'HEALTHCHECK "
+        "BND302 services/notifier/Dockerfile of service 'notifier' has 'HEALTHCHECK "
         "--interval=5s CMD curl -f http://localhost/livez' in stage 'build'; probes belong "
         "to the orchestrator, not to the image"
     )
@@ -769,7 +769,7 @@ def test_contract_reports_each_break_once(tmp_path: Path) -> None:
     )
     assert "-   services/billing/Dockerfile:4\n" in result.stdout
     assert (
-        "    BND302 service 'billing''s services/billing/Dockerfile has 'HEALTHCHECK CMD curl "
+        "    BND302 services/billing/Dockerfile of service 'billing' has 'HEALTHCHECK CMD curl "
         "-f http://localhost:8080/livez' in stage 1; probes belong to the orchestrator, not "
         "to the image" in result.stdout
     )

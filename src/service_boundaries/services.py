@@ -938,7 +938,7 @@ def _check_dockerfile(unit: Unit, path: Path, root: Path, finding) -> Iterator[S
         dockerfile = parse_dockerfile(path.read_text(encoding="utf-8", errors="replace"))
     except OSError as error:
         yield finding(
-            MISSING_DOCKERFILE, f"{service}'s {display} cannot be read: {error.strerror or error}"
+            MISSING_DOCKERFILE, f"{display} of {service} cannot be read: {error.strerror or error}"
         )
         return
     stages = dockerfile.stages
@@ -949,7 +949,7 @@ def _check_dockerfile(unit: Unit, path: Path, root: Path, finding) -> Iterator[S
         in_stage = f"stage {stage.describe()}" if stage else "the lines before the first FROM"
         yield finding(
             HEALTHCHECK,
-            f"{service}'s {display} has 'HEALTHCHECK {_shorten(instruction.arguments)}' "
+            f"{display} of {service} has 'HEALTHCHECK {_shorten(instruction.arguments)}' "
             f"in {in_stage}",
             path,
             instruction.line,
@@ -959,7 +959,7 @@ def _check_dockerfile(unit: Unit, path: Path, root: Path, finding) -> Iterator[S
         count = "one FROM" if stages else "no FROM"
         yield finding(
             SINGLE_STAGE,
-            f"{service}'s {display} has {count}, so build tools end up in the shipped image",
+            f"{display} of {service} has {count}, so build tools end up in the shipped image",
             path,
             line,
         )
