@@ -71,8 +71,9 @@ def add_workspace_arguments(
     group.add_argument(
         "--root",
         metavar="PATH",
-        help="folder that holds services/ and packages/ (default: the nearest folder at or "
-        "above the current one that has either; the same as flake8's --boundaries-root)",
+        help="folder that holds services/ and packages/ (default: boundaries-root from "
+        "the flake8 config, else the nearest folder at or above the current one that has "
+        "either; the same as flake8's --boundaries-root)",
     )
     group.add_argument(
         "--names",
