@@ -783,3 +783,12 @@ def test_bad_exclude_type_checking_imports_gets_clear_message(tmp_path: Path) ->
     )
     assert "exclude_type_checking_imports" in output
     assert "'maybe'" in output
+
+
+def test_file_name_component_too_long(tmp_path: Path) -> None:
+    # os.stat raises ENAMETOOLONG (not ENOENT) for a 300-character folder name, so the
+    # root search above such a file must treat it as missing, not stop the plugin.
+    write_tree(tmp_path, BASE)
+    filename = str(tmp_path / "services" / ("n" * 300) / "x.py")
+    results = list(flake8_plugin.BoundaryChecker(ast.parse("import shop\n"), filename).run())
+    assert results == []

@@ -8,15 +8,19 @@ importer's unit and the imported unit are plain dictionary look-ups in the model
 
 from __future__ import annotations
 
+import ast
+import keyword
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from helpers import contract_findings, flake8_findings, write_tree
+from helpers import BASE_TREE, contract_findings, flake8_findings, write_tree
 from service_boundaries import checker, flake8_plugin, workspace
+from service_boundaries.checker import check_tree
 from test_rules_table import FLAKE8_ONLY
 
 APP, PACKAGE, SERVICE = "app", "package", "service"
@@ -270,3 +274,51 @@ def test_front_ends_match_reference_model(
         by_contracts = contract_findings(root)
     assert by_flake8 == expected
     assert by_contracts == {item for item in expected if item[2] not in FLAKE8_ONLY}
+
+
+# Any import statement the parser accepts, on a fixed tree: the engine never raises, and
+# reports BND902 exactly for relative imports that climb above the top-level package.
+IDENTIFIERS = st.sampled_from(
+    ["billing", "core", "adapters", "main", "shop", "money", "src", "services", "x", "_"]
+) | st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True).filter(
+    lambda name: not keyword.iskeyword(name)
+)
+DOTTED = st.lists(IDENTIFIERS, min_size=1, max_size=6).map(".".join)
+
+
+@st.composite
+def any_import(draw: st.DrawFn) -> tuple[str, int]:
+    """Return one import statement and its relative level (0 for an absolute import)."""
+    if draw(st.booleans()):
+        return f"import {draw(DOTTED)}", 0
+    level = draw(st.integers(0, 8))
+    module = draw(st.one_of(st.just(""), DOTTED)) if level else draw(DOTTED)
+    names = draw(
+        st.one_of(st.just("*"), st.lists(IDENTIFIERS, min_size=1, max_size=3).map(", ".join))
+    )
+    return f"from {'.' * level}{module} import {names}", level
+
+
+@pytest.fixture(scope="module")
+def fixed_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[workspace.Workspace, Path]:
+    """Return the base tree's workspace and the importer billing.core.model, once per module."""
+    root = write_tree(tmp_path_factory.mktemp("fixed"), BASE_TREE)
+    return workspace.Workspace.discover(root), root / "services/billing/src/billing/core/model.py"
+
+
+@settings(max_examples=300, deadline=None)
+@given(imports=st.lists(any_import(), min_size=1, max_size=8))
+def test_engine_never_raises_on_any_import(
+    fixed_tree: tuple[workspace.Workspace, Path], imports: list[tuple[str, int]]
+) -> None:
+    fixed, importer = fixed_tree
+    location = fixed.locate(importer)
+    assert location is not None
+    source = "\n".join(text for text, _ in imports) + "\n"
+    found = {
+        (finding.line, finding.violation.code)
+        for finding in check_tree(ast.parse(source), fixed, location)
+    }
+    # The importer is billing.core.model: its package billing.core is two levels deep.
+    climbing = {(line, "BND902") for line, (_, level) in enumerate(imports, 1) if level > 2}
+    assert {item for item in found if item[1] == "BND902"} == climbing

@@ -78,8 +78,8 @@ class Resolution:
 class Problem:
     """A folder or link of the workspace that could not be read as a unit's code.
 
-    ``code`` is a BND9xx code of ``rules.CODES``; ``message`` names the path, says what
-    is wrong and what to do, and is what both front ends print.
+    ``code`` is a BND9xx code of ``rules.CODES``; ``message`` names the path, what is wrong
+    and what to do, and is the text both front ends print.
     """
 
     code: str
@@ -223,7 +223,7 @@ class Workspace:
         )
 
     def link_allowed(self, link: Path, folder: Path) -> bool:
-        """Whether a symbolic link found in ``folder`` may be followed.
+        """Return whether a symbolic link found in ``folder`` may be followed.
 
         Policy: a link is followed only when its target is inside the root (nothing
         outside the root is read) and is not ``folder`` itself or a folder above it (a
@@ -487,7 +487,7 @@ _WORKSPACES: dict[tuple[Path, Names], Workspace] = {}
 
 
 def _is_folder(path: Path) -> bool:
-    """Whether ``path`` is a folder; False when it cannot be examined at all."""
+    """Return whether ``path`` is a folder, and False when it cannot be examined at all."""
     try:
         return stat.S_ISDIR(os.stat(path).st_mode)
     except (OSError, ValueError):
