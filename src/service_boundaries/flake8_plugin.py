@@ -128,10 +128,11 @@ class BoundaryChecker:
 
         A problem (an unreadable folder, services/ being a file, a symbolic link that
         leaves the root or loops) belongs to no file, so it is reported once, on line 1
-        of the file whose check first ran into it: the first checked file for problems
-        found at discovery, the file whose imports needed the folder for the others. The
-        workspace and its folder listings are cached per process, so with --jobs=N each
-        worker process that runs into a problem reports it once (at most N times in all).
+        of the file whose check first ran into it. That is the first checked file for
+        problems found at discovery, and the file whose imports needed the folder for the
+        others. The workspace and its folder listings are cached per process, so with
+        --jobs=N each worker process that runs into a problem reports it once (at most N
+        times in all).
         """
         key = id(workspace)
         already = _REPORTED_PROBLEMS.get(key, (workspace, 0))[1]

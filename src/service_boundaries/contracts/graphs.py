@@ -232,7 +232,7 @@ def build_group_graph(
         try:
             os.makedirs(group_cache, exist_ok=True)
         except OSError as error:
-            # grimp's own error for this names no path; say which folder and field.
+            # grimp's own error for this names no path, so the message names the folder and field.
             raise GraphBuildError(
                 f"cannot create the cache folder {group_cache}: {error.strerror or error}; "
                 f"set the contract's cache_dir field (now {str(cache_dir)!r}) to a folder "
@@ -298,7 +298,7 @@ def _python_parse_error(path: Path) -> str | None:
     """Return why Python's own parser rejects a file, or None if it accepts it.
 
     Only called once a file has failed grimp's parser, to say more than grimp does (it
-    gives the line's text, which is empty for a line holding a null byte).
+    gives the line's text, which is empty for a line containing a null byte).
     """
     try:
         ast.parse(path.read_bytes(), filename=str(path))
