@@ -771,11 +771,6 @@ def test_bad_contract_field_gets_clear_message(tmp_path: Path, fields: str, mess
     assert message.format(tmp=tmp_path) in output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contracts/types.py compares the session option exclude_type_checking_imports "
-    "with 'true' and treats every other value ('maybe', 'yes', '1') as false without a word",
-)
 def test_bad_exclude_type_checking_imports_gets_clear_message(tmp_path: Path) -> None:
     output = run_contract_config(
         tmp_path,

@@ -117,13 +117,6 @@ def test_flake8_root_option_ignores_nested_areas(nested_area_monorepo: Path) -> 
     assert findings == NESTED_AREA_EXPECTED
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="the plugin takes the nearest folder holding services/ or packages/ as the "
-    "root, which is a folder inside the package here: it misses the injected BND105 in "
-    "urllib3 and reports BND902 on Google's relative imports",
-)
 def test_flake8_root_discovery_skips_nested_areas(nested_area_monorepo: Path) -> None:
     assert flake8_findings(nested_area_monorepo) == NESTED_AREA_EXPECTED
 
@@ -142,11 +135,5 @@ def test_flake8_checks_namespace_subpackage(namespace_subpackage_monorepo: Path)
     assert flake8_findings(namespace_subpackage_monorepo) == NAMESPACE_SUBPACKAGE_EXPECTED
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="grimp does not scan a folder without __init__.py inside a regular package "
-    "(flask/sansio), so the contracts miss the injected BND101 there",
-)
 def test_contracts_check_namespace_subpackage(namespace_subpackage_monorepo: Path) -> None:
     assert contract_findings(namespace_subpackage_monorepo) == NAMESPACE_SUBPACKAGE_EXPECTED

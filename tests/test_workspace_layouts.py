@@ -176,3 +176,57 @@ def test_type_checking_imports_excluded_by_option(tmp_path: Path) -> None:
 def test_tree_without_areas_reports_nothing(tmp_path: Path) -> None:
     write_tree(tmp_path, {"src/shop/__init__.py": "import billing\n", "lib/x.py": "import shop\n"})
     assert flake8_findings(tmp_path) == set()
+
+
+def test_nested_area_folder_inside_unit(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "services/billing/billing/__init__.py": "",
+            "services/billing/billing/services/__init__.py": "",
+            "services/billing/billing/services/tax.py": "from ...shop import x\n",
+            "services/billing/billing/api.py": "import shop.views\n",
+            "services/packages/parcels/__init__.py": "import shop\n",
+            "src/shop/__init__.py": "",
+            "src/shop/views.py": "",
+        },
+    )
+    expected = {
+        ("services/billing/billing/api.py", 1, "BND101"),
+        ("services/billing/billing/services/tax.py", 1, "BND902"),
+        ("services/packages/parcels/__init__.py", 1, "BND101"),
+    }
+    assert flake8_findings(tmp_path) == expected
+
+
+def test_folder_without_init_inside_package(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "packages/textkit/textkit/__init__.py": "",
+            "packages/textkit/textkit/scripts/run.py": "import billing.api\n",
+            "packages/textkit/textkit/scripts/deep/more.py": "import billing\n",
+            "services/billing/billing/__init__.py": "",
+            "services/billing/billing/api.py": "",
+        },
+    )
+    expected = {
+        ("packages/textkit/textkit/scripts/run.py", 1, "BND105"),
+        ("packages/textkit/textkit/scripts/deep/more.py", 1, "BND105"),
+    }
+    assert flake8_findings(tmp_path) == expected
+    assert contract_findings(tmp_path) == expected
+
+
+def test_folder_without_python_is_no_rival(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "services/web/src/utils/button.js": "",
+            "services/web/src/web/__init__.py": "",
+            "packages/utils/utils/__init__.py": "",
+            "src/shop/__init__.py": "import utils\nimport utils.helpers\n",
+        },
+    )
+    assert flake8_findings(tmp_path) == set()
+    assert contract_findings(tmp_path) == set()

@@ -404,8 +404,35 @@ class Workspace:
                 return Resolution(importer, depth=own)
             return self._resolve_by_path(parts)
         if len(winners) > 1:
-            return Resolution(None, ambiguous=tuple(winners), depth=best)
+            # A folder with no Python in it (a front end's utils/, say) is no rival.
+            with_python = [unit for unit in winners if self._holds_python(unit, parts[:best])]
+            if len(with_python) == 1:
+                return Resolution(with_python[0], depth=best)
+            return Resolution(None, ambiguous=tuple(with_python or winners), depth=best)
         return Resolution(winners[0], depth=best)
+
+    def _holds_python(self, unit: Unit, parts: Sequence[str]) -> bool:
+        """Whether a name found in a unit is a module, or a folder with a module below it.
+
+        At most ``_PYTHON_SEARCH_LIMIT`` folders are listed; past that the name counts
+        as Python, which keeps the search bounded on huge trees.
+        """
+        for search_root in unit.search_roots:
+            parent = search_root.joinpath(*parts[:-1])
+            if parts[-1] in self._listing(parent).modules:
+                return True
+            pending = [parent / parts[-1]]
+            listed = 0
+            while pending and listed < _PYTHON_SEARCH_LIMIT:
+                folder = pending.pop()
+                listing = self._listing(folder)
+                listed += 1
+                if listing.modules:
+                    return True
+                pending.extend(folder / name for name in sorted(listing.folders))
+            if listed >= _PYTHON_SEARCH_LIMIT:
+                return True
+        return False
 
     def _resolve_by_path(self, parts: Sequence[str]) -> Resolution:
         head = parts[0]
@@ -483,6 +510,9 @@ class Workspace:
         return None
 
 
+# Folders listed, at most, to learn whether a name with rivals holds any Python.
+_PYTHON_SEARCH_LIMIT = 200
+
 _WORKSPACES: dict[tuple[Path, Names], Workspace] = {}
 
 
@@ -495,17 +525,35 @@ def _is_folder(path: Path) -> bool:
 
 
 def find_root(start: Path, names: Names = DEFAULT_NAMES) -> Path | None:
-    """Return the nearest folder at or above ``start`` holding a services or packages folder.
+    """Return the workspace root for files in ``start``.
 
-    Only the marker folders of each ancestor are examined, so the walk up is bounded by
-    the depth of ``start``, even from a home folder or the filesystem root.
+    That is the nearest folder at or above ``start`` holding a services or packages
+    folder, unless it lies inside a unit (or the app) of a farther such folder: a package
+    may have a ``services`` subpackage of its own, and urllib3 1.26 ships a ``packages``
+    one. The walk stops at the first folder with a ``.git`` entry, so a repository
+    inside a home folder that happens to hold ``packages/`` keeps its own root. Only
+    marker entries are examined, so the walk is bounded by the depth of ``start``.
     """
     folder = Path(os.path.abspath(start))
     markers = names.services + names.packages
+    candidates = []
     for candidate in (folder, *folder.parents):
         if any(_is_folder(candidate / marker) for marker in markers):
-            return candidate
-    return None
+            candidates.append(candidate)
+        if os.path.lexists(candidate / ".git"):
+            break
+    if not candidates:
+        return None
+    root = candidates[0]
+    for outer in candidates[1:]:
+        relative = root.relative_to(outer).parts
+        # An area folder itself counts: services/packages/ is a service named 'packages'.
+        inside_unit = relative[0] in markers or (
+            relative[0] in names.app and _is_folder(outer / relative[0])
+        )
+        if inside_unit:
+            root = outer
+    return root
 
 
 def get_workspace(root: Path, names: Names = DEFAULT_NAMES) -> Workspace:

@@ -176,11 +176,17 @@ class _BoundedFileSystem(GrimpFileSystem):
     ``Workspace.link_allowed`` does, lists regular files only (a fifo named ``x.py``
     would block the scanner), and records unreadable folders as workspace problems
     instead of skipping them silently.
+
+    It also records *orphan* folders: a folder without ``__init__.py`` inside a regular
+    package. Python imports it as a namespace package (flask 3.0 keeps ``flask/sansio/``
+    that way), but grimp leaves it and everything below it out of the graph.
     """
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self.orphans: list[str] = []
+        self._regular_packages: set[str] = set()
 
     def walk(self, directory_name: str) -> Iterator[tuple[str, list[str], list[str]]]:
         # Depth first, parents before children, and the caller may prune ``folders``
@@ -202,6 +208,10 @@ class _BoundedFileSystem(GrimpFileSystem):
                 self.workspace.record_unreadable(
                     Path(folder), error, "the modules in it were not checked"
                 )
+            if "__init__.py" in files:
+                self._regular_packages.add(folder)
+            elif os.path.dirname(folder) in self._regular_packages:
+                self.orphans.append(folder)
             yield folder, folders, files
             pending.extend(os.path.join(folder, name) for name in reversed(folders))
 
@@ -240,9 +250,10 @@ def build_group_graph(
             ) from None
     names = group.package_names
     graph = grimp.ImportGraph()
+    file_system = _BoundedFileSystem(workspace)
     if names:
         try:
-            with _grimp_settings(_GroupPackageFinder(group), _BoundedFileSystem(workspace)):
+            with _grimp_settings(_GroupPackageFinder(group), file_system):
                 graph = grimp.build_graph(
                     *names,
                     include_external_packages=True,
@@ -274,8 +285,28 @@ def build_group_graph(
             for name in names:
                 for unit, entry in group.entries[name]:
                     _add_package_from_source(workspace, unit, entry, graph, exclude_type_checking)
+            file_system.orphans.clear()
+    for orphan in file_system.orphans:
+        _add_orphan_from_source(workspace, group, Path(orphan), graph, exclude_type_checking)
     _add_top_level_modules(workspace, group, graph, exclude_type_checking)
     return graph
+
+
+def _add_orphan_from_source(
+    workspace: Workspace,
+    group: Group,
+    folder: Path,
+    graph: grimp.ImportGraph,
+    exclude_type_checking: bool,
+) -> None:
+    """Add the modules grimp left out below an orphan folder, parsed from source."""
+    for owned in group.entries.values():
+        for unit, entry in owned:
+            if not entry.is_module and folder.is_relative_to(entry.path):
+                _add_package_from_source(
+                    workspace, unit, entry, graph, exclude_type_checking, start=folder
+                )
+                return
 
 
 def _syntax_error_message(workspace: Workspace, error: grimp.exceptions.SourceSyntaxError) -> str:
@@ -319,10 +350,14 @@ def _add_package_from_source(
     entry: Entry,
     graph: grimp.ImportGraph,
     exclude_type_checking: bool,
+    start: Path | None = None,
 ) -> None:
-    """Add one top-level package to a graph by parsing its files, the way grimp would."""
+    """Add one top-level package to a graph by parsing its files, the way grimp would.
+
+    ``start`` limits the scan to one folder inside the package.
+    """
     base = entry.path.parent
-    for folder, subfolders, files in _BoundedFileSystem(workspace).walk(str(entry.path)):
+    for folder, subfolders, files in _BoundedFileSystem(workspace).walk(str(start or entry.path)):
         subfolders[:] = sorted(name for name in subfolders if name.isidentifier())
         for file_name in sorted(files):
             if not file_name.endswith(".py") or not file_name[:-3].isidentifier():

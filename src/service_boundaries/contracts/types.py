@@ -55,6 +55,14 @@ class _WorkspaceContract(Contract):
                     "folder)."
                 }
             )
+        exclude = str(self.session_options.get("exclude_type_checking_imports", "false"))
+        if exclude not in ("True", "true", "False", "false"):
+            raise InvalidContractOptions(
+                {
+                    "exclude_type_checking_imports": f"invalid value {exclude!r} in the "
+                    "[importlinter] section; expected true or false."
+                }
+            )
         workspace = get_workspace(root_path, self._names())
         if not workspace.is_monorepo:
             areas = ", ".join(
@@ -91,6 +99,7 @@ class _WorkspaceContract(Contract):
         """
         del graph
         workspace = get_workspace(self._root_path(), self._names())
+        # The same reading as import-linter's own: 'True' or 'true' turns it on.
         exclude = str(self.session_options.get("exclude_type_checking_imports", "")).lower()
 
         def progress(index: int, total: int, group: Any) -> None:
