@@ -376,3 +376,14 @@ def test_workspace_problem_reported_once(
     assert "BND905" in {result["ruleId"] for result in document["runs"][0]["results"]}
     _, out, _ = run(capsys, "check", "--format", "github")
     assert out.startswith("::error file=services/billing/src/billing/vendor,title=BND905::")
+
+
+def test_path_outside_units_says_nothing_checked(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (example / "tools").mkdir()
+    (example / "tools/release.py").write_text("import billing\n")
+    status, out, err = run(capsys, "check", "tools")
+    assert status == 0
+    assert out == ""
+    assert "nothing was checked" in err

@@ -93,6 +93,13 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"{path}: no such file or folder.")
     exclude = [pattern.strip() for pattern in args.exclude.split(",") if pattern.strip()]
     files = find_python_files(context.workspace, args.paths, exclude)
+    if not files:
+        where = ", ".join(str(path) for path in args.paths) or str(context.root)
+        print(
+            f"service-boundaries: no Python files of the workspace's units under {where}; "
+            "nothing was checked.",
+            file=sys.stderr,
+        )
     progress = None if args.no_progress else ProgressReporter(sys.stderr)
     result = scan(
         context.workspace,
