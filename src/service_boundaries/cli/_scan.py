@@ -80,9 +80,17 @@ class ScanResult:
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """A Python file of the workspace, with its unit and module name."""
+
+    path: Path
+    location: Location
+
+
 def find_python_files(
     workspace: Workspace, paths: Sequence[Path] = (), exclude: Sequence[str] = ()
-) -> list[Path]:
+) -> list[SourceFile]:
     """Return the ``.py`` files under ``paths`` (default: every unit) that are in a unit.
 
     Files outside every unit are left out, as the flake8 plugin reports nothing for them.
@@ -90,16 +98,19 @@ def find_python_files(
     starts = [Path(os.path.abspath(path)) for path in paths] or [
         unit.path for unit in workspace.units
     ]
-    found: set[Path] = set()
+    found: dict[Path, SourceFile] = {}
     for start in starts:
         if start.is_file():
             candidates: Iterable[Path] = [start]
         else:
             candidates = _walk(start, workspace.root, exclude)
         for path in candidates:
-            if path.suffix == ".py" and workspace.locate(path) is not None:
-                found.add(path)
-    return sorted(found)
+            if path.suffix != ".py" or path in found:
+                continue
+            location = workspace.locate(path)
+            if location is not None:
+                found[path] = SourceFile(path, location)
+    return [found[path] for path in sorted(found)]
 
 
 def _walk(start: Path, root: Path, exclude: Sequence[str]) -> Iterable[Path]:
@@ -137,7 +148,7 @@ def _is_excluded(path: Path, root: Path, exclude: Sequence[str]) -> bool:
 
 def scan(
     workspace: Workspace,
-    files: Sequence[Path],
+    files: Sequence[SourceFile],
     exclude_type_checking: bool = False,
     honour_noqa: bool = True,
     edges: bool = False,
@@ -150,12 +161,10 @@ def scan(
     workspace and resolving the imports.
     """
     result = ScanResult()
-    for index, path in enumerate(files):
+    for index, source in enumerate(files):
         if progress is not None:
             progress(index, len(files))
-        location = workspace.locate(path)
-        if location is None:
-            continue
+        path, location = source.path, source.location
         parsed = _parse(path)
         if isinstance(parsed, FileError):
             logger.info("skipping %s: %s", path, parsed.message)
