@@ -2,6 +2,10 @@
 
 Every writer takes the same ``Report`` and returns the whole output as a string.
 Columns are 1-based everywhere, as flake8 prints them and as SARIF requires.
+
+NOTE: a column is ``ast``'s ``col_offset`` plus one, which counts UTF-8 bytes, as
+flake8's column does. On a line with non-ASCII text before the import it is larger than
+the character count that SARIF viewers expect.
 """
 
 from __future__ import annotations
