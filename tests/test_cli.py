@@ -433,3 +433,15 @@ def test_init_public_api_matches_flake8(example: Path, capsys: pytest.CaptureFix
     expected = flake8_findings(example, ["--boundaries-public-api"])
     assert ("src/shop/checkout.py", 2, "BND106") in expected
     assert lint_imports_findings(example, ".importlinter") == expected
+
+
+def test_verbose_before_or_after_subcommand(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (example / "src/shop/broken.py").write_text("def (:\n")
+    for args in (["-v", "check"], ["check", "-v"]):
+        status, _, err = run(capsys, *args)
+        assert status == 1, args
+        assert "INFO: skipping" in err, args
+    status, _, err = run(capsys, "check")
+    assert "INFO" not in err

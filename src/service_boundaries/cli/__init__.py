@@ -42,13 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
         "src/ (the app), packages/<name>/ and services/<name>/.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="log more to stderr (-v: files skipped and steps taken, -vv: debug)",
-    )
+    _add_verbose(parser, default=0)
+    # -v is accepted after the subcommand too; there it leaves the top-level value alone
+    # unless given.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_verbose(common, default=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMANDS:
         module = importlib.import_module(f"{__name__}.{name}")
@@ -58,10 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
             help=module.HELP,
             description=description,
             formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[common],
         )
         module.add_arguments(subparser)
         subparser.set_defaults(run=module.run)
     return parser
+
+
+def _add_verbose(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default,
+        help="log more to stderr (-v: files skipped and steps taken, -vv: debug)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
