@@ -4,6 +4,7 @@ run for real with 'pre-commit try-repo' on a copy of the example monorepo."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,18 @@ def test_hooks_file_is_valid_manifest() -> None:
     assert contracts_hook["entry"] == "lint-imports"
     assert contracts_hook["pass_filenames"] is False
     assert contracts_hook["always_run"] is True
+
+
+def test_docs_example_config_is_valid(tmp_path: Path) -> None:
+    clientlib = pytest.importorskip("pre_commit.clientlib", reason="pre-commit is not installed")
+    text = (REPOSITORY / "docs" / "ci.md").read_text()
+    example = re.search(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", text, re.DOTALL)
+    assert example is not None, "docs/ci.md has no .pre-commit-config.yaml example"
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(example.group(1))
+    repos = clientlib.load_config(str(config))["repos"]
+    hook_ids = [hook["id"] for hook in repos[0]["hooks"]]
+    assert hook_ids == HOOK_IDS
 
 
 def test_hook_entries_are_installed_commands() -> None:
