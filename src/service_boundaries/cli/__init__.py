@@ -7,9 +7,9 @@ Each subcommand is a module of this package that defines:
 - ``run(args) -> int``: does the work and returns the exit status.
 
 ``SUBCOMMANDS`` lists them in the order ``--help`` shows; adding a subcommand is one new
-module and one entry there. Subcommands write results to stdout and messages to stderr,
-and raise ``BoundariesError`` for anything the user has to fix; ``main`` turns that into
-a message and exit status 2.
+module and one entry there. Subcommands write results to stdout and messages to stderr.
+They raise ``BoundariesError`` for anything the user has to fix, and ``main`` prints it
+as one line and exits with status 2.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ LayerEdge = tuple[Unit, str, str]
 
 @dataclass
 class ScanResult:
-    """What one run over the workspace found."""
+    """The findings, unreadable files, workspace problems and edges of one run."""
 
     files: int = 0
     findings: list[FileFinding] = field(default_factory=list)
@@ -136,7 +136,7 @@ def _is_skipped(path: Path, root: Path, exclude: Sequence[str]) -> bool:
 
 
 def _is_excluded(path: Path, root: Path, exclude: Sequence[str]) -> bool:
-    """Whether a pattern matches the file or folder name, or its path from the root."""
+    """Return whether a pattern matches the file or folder name, or its path from the root."""
     if not exclude:
         return False
     relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -157,8 +157,8 @@ def scan(
 ) -> ScanResult:
     """Check every file; with ``edges``, also count imports between units and layers.
 
-    ``problems`` holds the workspace problems (BND9xx) found while discovering the
-    workspace and resolving the imports.
+    The result's ``problems`` are the workspace problems (BND9xx) found while discovering
+    the workspace and resolving the imports.
     """
     result = ScanResult()
     for index, source in enumerate(files):
@@ -266,7 +266,8 @@ def _add(
 
 
 class ProgressReporter:
-    """Write 'checked N/M files' to a stream at most once a second, for long runs."""
+    """Write 'checked N/M files' to a stream at most once per ``interval`` seconds, and
+    only in runs of at least ``min_files`` files."""
 
     def __init__(self, stream: TextIO, interval: float = 1.0, min_files: int = 200) -> None:
         self.stream = stream

@@ -1,9 +1,9 @@
 """Workspace options shared by the subcommands: root, folder names and the flake8 config.
 
 The command line reads the same settings as the flake8 plugin, so a repository configured
-for flake8 needs no second configuration: the ``boundaries-*`` keys of the ``[flake8]``
-section in ``setup.cfg``, ``tox.ini`` or ``.flake8``, found the way flake8 7 finds its
-config file (the nearest folder at or above the current one that has one of them).
+for flake8 needs no second configuration. It reads the ``boundaries-*`` keys of the
+``[flake8]`` section in ``setup.cfg``, ``tox.ini`` or ``.flake8``, in the nearest folder
+at or above the current one that has one of them, as flake8 7 looks for its config file.
 Command-line options override the file.
 """
 

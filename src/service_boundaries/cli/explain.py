@@ -1,9 +1,9 @@
 """Explain the rules for one file: its unit, its layer and what it may import.
 
 TARGET is a file path, or a dotted module name such as billing.core.invoice. With
---import NAME, judge that one import as written in the file (relative names such as
-'..adapters.memory' are resolved against the file) and give the rule behind the verdict;
-the exit status is then 1 when the import is not allowed.
+--import NAME, judge that one import as if it were written in the file, and give the
+rule behind the verdict. Relative names such as '..adapters.memory' are resolved against
+the file. The exit status is then 1 when the import is not allowed.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Write an import-linter configuration and a tox environment for this repository.
 
 Writes .importlinter in the workspace root with the contract types for imports
-(BND1xx, BND2xx, BND9xx) and for the service layout (BND3xx); the folder names and the
-TYPE_CHECKING setting found for the repository are carried over. Then adds a
-[testenv:boundaries] environment that runs it to tox.ini, creating tox.ini when there is
-none. Nothing is overwritten without --force: an existing .importlinter, or an existing
-[testenv:boundaries] section, stops the command before any file is written.
+(BND1xx, BND2xx, BND9xx) and for the service layout (BND3xx). The folder names, the
+TYPE_CHECKING setting and the public-API rule found for the repository are carried over.
+Then adds a [testenv:boundaries] environment that runs it to tox.ini, creating tox.ini
+when there is none. Nothing is overwritten without --force: an existing .importlinter,
+or an existing [testenv:boundaries] section, stops the command before any file is
+written.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Show the workspace as the checks see it.
 
-Lists the root, each unit with its kind, folder, import root and the top-level names it
-owns, which services have layering active and why, and the names that several units
-own (importing one of those from another unit is reported as BND901).
+Lists the root and each unit with its kind, folder, import root and the top-level names
+it owns. For each service it tells whether layering is active and why. Last come the
+names that several units own: importing one of those from another unit is BND901.
 """
 
 from __future__ import annotations
