@@ -445,3 +445,33 @@ def test_verbose_before_or_after_subcommand(
         assert "INFO: skipping" in err, args
     status, _, err = run(capsys, "check")
     assert "INFO" not in err
+
+
+def test_suggested_ignore_imports_silence_lint_imports(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "init", "--no-tox")
+    lines = []
+    for path, line, code in sorted(flake8_findings(example)):
+        source = (example / path).read_text().splitlines()[line - 1].strip()
+        imported = re.sub(r"^from (\S+) import (\w+).*$", r"\1.\2", source)
+        imported = re.sub(r"^import (\S+)$", r"\1", imported)
+        status, out, _ = run(capsys, "explain", path, "--import", imported, "--format", "json")
+        verdict = json.loads(out)["import"]
+        assert status == 1, (path, imported)
+        assert verdict["code"] == code
+        if code != "BND902":
+            lines.append(verdict["ignore_imports"])
+    ignore = "ignore_imports =\n" + "".join(f"    {line}\n" for line in lines)
+    config = example / ".importlinter"
+    text = config.read_text().replace("# ignore_imports =\n", ignore)
+    config.write_text(text)
+    completed = subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", ".importlinter"],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout
