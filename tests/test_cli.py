@@ -475,3 +475,18 @@ def test_suggested_ignore_imports_silence_lint_imports(
         check=False,
     )
     assert completed.returncode == 0, completed.stdout
+
+
+def test_internal_error_is_one_line(
+    example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("service_boundaries.cli.map.run", broken)
+    status, _, err = run(capsys, "map")
+    assert status == 2
+    assert "internal error: RuntimeError: boom" in err
+    assert "Traceback" not in err
+    status, _, err = run(capsys, "-vv", "map")
+    assert "Traceback" in err

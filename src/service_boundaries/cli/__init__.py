@@ -94,6 +94,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of stdout went away (for example 'service-boundaries map | head').
         _silence_stdout()
         return EXIT_OK
+    except Exception as error:
+        # The last resort, so that a bug prints one line; -vv logs the traceback.
+        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        print(
+            f"{PROG}: internal error: {type(error).__name__}: {error}. This is a bug in "
+            f"service-boundaries; run with -vv to see the traceback and report it.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     finally:
         restore_logging()
     return status
