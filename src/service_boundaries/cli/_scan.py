@@ -29,9 +29,9 @@ logger = logging.getLogger(__name__)
 # a pyvenv.cfg file).
 SKIPPED_FOLDERS = ("__pycache__", "node_modules", "*.egg-info", "*.egg")
 
-# The comment flake8 7 honours: '# noqa' alone, or '# noqa: CODE, CODE'. Like flake8, a
-# listed code also silences every code it is a prefix of, and codes are compared as
-# written, so '# noqa: bnd101' silences nothing.
+# The comment flake8 7 honours: a bare "noqa" comment, or "noqa:" followed by codes. Like
+# flake8, a listed code also silences every code it is a prefix of, and codes are
+# compared as written, so a lower-case "bnd101" silences nothing.
 NOQA = re.compile(
     r"# noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
