@@ -387,3 +387,11 @@ def test_path_outside_units_says_nothing_checked(
     assert status == 0
     assert out == ""
     assert "nothing was checked" in err
+
+
+def test_exit_zero_still_reports(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "check", "--exit-zero")
+    assert status == 0
+    assert len(out.splitlines()) == 8
+    status, _, _ = run(capsys, "check", "--exit-zero", "--select", "X1")
+    assert status == 2

@@ -75,6 +75,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="report violations even on lines with a '# noqa' comment",
     )
     parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit with status 0 even when something was found (usage and configuration "
+        "errors still exit with 2)",
+    )
+    parser.add_argument(
         "--no-progress",
         action="store_true",
         help="do not print progress to stderr (printed once a second in runs of 200 "
@@ -134,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     _print_summary(report)
-    if result.findings or result.errors or result.problems:
+    if (result.findings or result.errors or result.problems) and not args.exit_zero:
         return EXIT_VIOLATIONS
     return EXIT_OK
 
