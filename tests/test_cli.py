@@ -261,7 +261,7 @@ def test_explain_module_in_several_units(
     (example / "services/billing/tests/__init__.py").write_text("")
     status, _, err = run(capsys, "explain", "tests")
     assert status == 2
-    assert "exists in several units" in err
+    assert "matches several files" in err
 
 
 def test_explain_unknown_module(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -490,3 +490,11 @@ def test_internal_error_is_one_line(
     assert "Traceback" not in err
     status, _, err = run(capsys, "-vv", "map")
     assert "Traceback" in err
+
+
+def test_explain_rejects_non_python_file(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(capsys, "explain", "services/billing/Dockerfile")
+    assert status == 2
+    assert "is not a Python file" in err

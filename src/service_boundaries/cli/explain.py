@@ -100,6 +100,8 @@ def _is_dotted_name(text: str) -> bool:
 
 def _target_from_path(context: Context, path: Path) -> Target:
     path = Path(os.path.abspath(path))
+    if path.suffix != ".py":
+        raise ConfigError(f"{path} is not a Python file; give a .py file or a module name.")
     location = context.workspace.locate(path)
     if location is None:
         raise ConfigError(
@@ -126,7 +128,7 @@ def _target_from_module(workspace: Workspace, module: str) -> Target:
     if len(found) > 1:
         files = ", ".join(str(path.relative_to(workspace.root)) for path in found)
         raise ConfigError(
-            f"module {module!r} exists in several units ({files}); give the file path."
+            f"module {module!r} matches several files ({files}); give the file path."
         )
     location = workspace.locate(found[0])
     assert location is not None
