@@ -121,3 +121,11 @@ def test_png_and_svg_rendered(example: Path, capsys: pytest.CaptureFixture[str])
     status, _, _ = run(capsys, "graph", "--layers", "-o", "layers.svg")
     assert status == 0
     assert "<svg" in (example / "layers.svg").read_text()
+
+
+def test_layers_without_layered_service(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(example / "services/billing")
+    status, out, err = run(capsys, "graph", "--layers")
+    assert status == 0
+    assert "no service has layering active" in err
+    assert out.startswith("digraph boundaries {")

@@ -146,6 +146,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.layers:
         graph = layer_graph(context, result, args.service)
+        if not graph.clusters:
+            print(
+                "service-boundaries: no service has layering active (a core/ or ports/ "
+                "folder), so the graph is empty.",
+                file=sys.stderr,
+            )
     else:
         graph = unit_graph(context, result)
     text = to_dot(graph) if args.format == "dot" else to_mermaid(graph)
