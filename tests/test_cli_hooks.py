@@ -52,8 +52,9 @@ def test_hook_entries_are_installed_commands() -> None:
 
 @pytest.mark.slow
 def test_try_repo_runs_both_hooks(tmp_path: Path) -> None:
-    # try-repo installs this repository (from its last commit plus uncommitted changes)
-    # into a fresh environment with pip, so it needs the package index; about 30 s.
+    # try-repo installs this repository (its last commit plus uncommitted changes to
+    # tracked files) into a fresh environment with pip, so it needs the package index.
+    # It took about 30 s on a 2-core machine.
     pytest.importorskip("pre_commit", reason="pre-commit is not installed")
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
