@@ -361,21 +361,33 @@ class Workspace:
 
     def locate(self, path: Path) -> Location | None:
         """Return the unit and module name of a file, or None outside every unit."""
-        path = Path(os.path.abspath(path))
-        for unit in self.units:
-            if not path.is_relative_to(unit.path):
+        # Plain string work: this runs once per file that flake8 checks.
+        absolute = os.path.abspath(path)
+        root_length = len(str(self.root))
+        folder = os.path.dirname(absolute)
+        unit = self._units_by_path.get(folder)
+        while unit is None:
+            parent = os.path.dirname(folder)
+            if parent == folder or len(parent) < root_length:
+                return None
+            folder = parent
+            unit = self._units_by_path.get(folder)
+        for search_root in unit.search_roots:
+            prefix = str(search_root) + os.sep
+            if not absolute.startswith(prefix):
                 continue
-            for search_root in unit.search_roots:
-                if path.is_relative_to(search_root):
-                    relative = path.relative_to(search_root).with_suffix("")
-                    parts = list(relative.parts)
-                    is_package = bool(parts) and parts[-1] == "__init__"
-                    if is_package:
-                        parts.pop()
-                    if not parts:
-                        return None
-                    return Location(unit, ".".join(parts), is_package)
+            parts = os.path.splitext(absolute[len(prefix) :])[0].split(os.sep)
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts.pop()
+            if not parts:
+                return None
+            return Location(unit, ".".join(parts), is_package)
         return None
+
+    @cached_property
+    def _units_by_path(self) -> dict[str, Unit]:
+        return {str(unit.path): unit for unit in self.units}
 
     def resolve(self, name: str, importer: Unit) -> Resolution:
         """Return the unit an absolute imported name belongs to.
