@@ -107,7 +107,7 @@ class Module:
     is_package: bool
     layer: str | None = None
     imports: list[tuple[str, str | None]] = field(default_factory=list)
-    """(import line, name it binds, or None); the planted code rides along as a comment."""
+    """(import line, name it binds). A planted import binds ``planted_<code>``."""
     planted: list[str] = field(default_factory=list)
 
 
@@ -148,16 +148,16 @@ class Params:
     seed: int = 1
 
 
-def _names(words: Iterable[str], count: int, taken: set[str]) -> list[str]:
+def _names(words: Iterable[str], count: int, used_names: set[str]) -> list[str]:
     words = list(words)
     out: list[str] = []
     round_number = 0
     while len(out) < count:
         for word in words:
             name = word if round_number == 0 else f"{word}{round_number + 1}"
-            if name in taken:
+            if name in used_names:
                 continue
-            taken.add(name)
+            used_names.add(name)
             out.append(name)
             if len(out) == count:
                 break
@@ -410,12 +410,12 @@ def generate(root: Path, params: Params) -> dict:
     if root.exists() and any(root.iterdir()):
         raise SystemExit(f"{root} is not empty; pass a new folder")
     rng = random.Random(params.seed)
-    taken: set[str] = set()
+    used_names: set[str] = set()
     units = [_plan_unit(rng, "app", "shop", root, params, False)]
-    taken.add("shop")
-    for name in _names(PACKAGE_WORDS, params.packages, taken):
+    used_names.add("shop")
+    for name in _names(PACKAGE_WORDS, params.packages, used_names):
         units.append(_plan_unit(rng, "package", name, root, params, False))
-    service_names = _names(UNIT_WORDS, params.services, taken)
+    service_names = _names(UNIT_WORDS, params.services, used_names)
     layered_count = max(1, round(params.services * params.layered_share))
     layered_names = set(rng.sample(service_names, min(layered_count, len(service_names))))
     for name in service_names:

@@ -184,16 +184,16 @@ def tree_specs(quick: bool) -> list[TreeSpec]:
 
 def make_tree(spec: TreeSpec) -> None:
     manifest_path = spec.path / "manifest.json"
-    wanted = {**spec.params.__dict__, "generator": _generator_stamp()}
+    expected_params = {**spec.params.__dict__, "generator": _generator_stamp()}
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text())
-        if manifest.get("params") == wanted:
+        if manifest.get("params") == expected_params:
             spec.modules, spec.planted = manifest["modules"], manifest["planted"]
             return
     if spec.path.exists():
         shutil.rmtree(spec.path)
     manifest = generate.generate(spec.path, spec.params)
-    manifest["params"] = wanted
+    manifest["params"] = expected_params
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     spec.modules, spec.planted = manifest["modules"], manifest["planted"]
 

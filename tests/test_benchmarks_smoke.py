@@ -13,7 +13,7 @@ import generate  # noqa: E402
 
 
 def test_generated_tree_has_exactly_the_planted_violations(tmp_path: Path) -> None:
-    params = generate.Params(services=3, packages=2, modules_per_unit=8, functions=1, seed=7)
+    params = generate.Params(services=2, packages=1, modules_per_unit=5, functions=0, seed=7)
     manifest = generate.generate(tmp_path / "tree", params)
 
     planted = {(item["path"], item["line"], item["code"]) for item in manifest["planted"]}
@@ -22,7 +22,7 @@ def test_generated_tree_has_exactly_the_planted_violations(tmp_path: Path) -> No
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
-    params = generate.Params(services=2, packages=1, modules_per_unit=6, functions=1, seed=3)
+    params = generate.Params(services=2, packages=1, modules_per_unit=4, functions=0, seed=3)
     first = generate.generate(tmp_path / "a", params)
     second = generate.generate(tmp_path / "b", params)
     assert first == second
