@@ -15,7 +15,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "monorepo"
 
 def test_flake8_discovers_workspace_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workspace, "_WORKSPACES", {})
-    monkeypatch.setattr(checker, "_ROOTS", {})
+    monkeypatch.setattr(checker, "_FOLDER_WORKSPACES", {})
     calls = []
     original = workspace.Workspace.discover.__func__
 

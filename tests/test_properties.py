@@ -250,7 +250,7 @@ def trees(draw: st.DrawFn) -> tuple[dict[str, str], set[tuple[str, int, str]]]:
 def reset_caches() -> None:
     """Forget workspaces of earlier examples: a temporary folder's name may come back."""
     workspace._WORKSPACES.clear()
-    checker._ROOTS.clear()
+    checker._FOLDER_WORKSPACES.clear()
     flake8_plugin._REPORTED_PROBLEMS.clear()
 
 

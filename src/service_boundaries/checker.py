@@ -7,6 +7,7 @@ parsed, the contracts pass the lines grimp could not name in full.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ from .names import DEFAULT_NAMES, Names
 from .rules import Violation, climbing_relative_import, judge
 from .workspace import Location, Workspace, find_root, get_workspace
 
-_ROOTS: dict[tuple[Path, Names], Path | None] = {}
+# (folder of a checked file, --boundaries-root, names) -> its workspace, or None.
+_FOLDER_WORKSPACES: dict[tuple[str, Path | None, Names], Workspace | None] = {}
 
 
 @dataclass(frozen=True)
@@ -36,17 +38,17 @@ def workspace_for_file(
     The nearest root is looked up once per folder and each workspace is discovered once
     per process, so checking a whole tree lists each folder once.
     """
+    key = (os.path.dirname(path), root, names)
+    if key in _FOLDER_WORKSPACES:
+        return _FOLDER_WORKSPACES[key]
     if root is None:
-        folder = path.parent
-        key = (folder, names)
-        if key not in _ROOTS:
-            _ROOTS[key] = find_root(folder, names)
-        root = _ROOTS[key]
-        if root is None:
-            return None
-    workspace = get_workspace(root, names)
-    if not workspace.is_monorepo:
-        return None
+        root = find_root(Path(key[0]), names)
+    workspace = None
+    if root is not None:
+        workspace = get_workspace(root, names)
+        if not workspace.is_monorepo:
+            workspace = None
+    _FOLDER_WORKSPACES[key] = workspace
     return workspace
 
 

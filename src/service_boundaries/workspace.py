@@ -7,6 +7,7 @@ folder and file names on disk, and each folder is listed at most once per worksp
 from __future__ import annotations
 
 import enum
+import functools
 import errno
 import logging
 import os
@@ -30,7 +31,9 @@ class Kind(enum.Enum):
     SERVICE = "service"
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: a workspace makes each unit once, and the plugin
+# hashes units for every import it resolves.
+@dataclass(frozen=True, eq=False)
 class Unit:
     """One app, package or service of the workspace."""
 
@@ -107,7 +110,8 @@ class Workspace:
     names: Names = DEFAULT_NAMES
     units: tuple[Unit, ...] = ()
     found_problems: list[Problem] = field(default_factory=list)
-    _listings: dict[Path, _Listing] = field(default_factory=dict, repr=False)
+    _listings: dict[str, _Listing] = field(default_factory=dict, repr=False)
+    _layering: dict[Unit, bool] = field(default_factory=dict, repr=False)
     _prefix_cache: dict[tuple[Unit, tuple[str, ...]], int] = field(
         default_factory=dict, repr=False
     )
@@ -130,7 +134,7 @@ class Workspace:
         """The messages of ``found_problems``, in the order they were found."""
         return [problem.message for problem in self.found_problems]
 
-    @property
+    @cached_property
     def is_monorepo(self) -> bool:
         """Whether the root has a services or packages folder."""
         return any(
@@ -254,11 +258,13 @@ class Workspace:
 
     # Folder listings ---------------------------------------------------------------
 
-    def _listing(self, folder: Path) -> _Listing:
-        listing = self._listings.get(folder)
+    def _listing(self, folder: Path | str) -> _Listing:
+        # Keyed by the folder's text: hashing a str is much cheaper than a Path.
+        key = os.fspath(folder)
+        listing = self._listings.get(key)
         if listing is None:
-            listing = self._read_listing(folder)
-            self._listings[folder] = listing
+            listing = self._read_listing(Path(key))
+            self._listings[key] = listing
         return listing
 
     def _read_listing(self, folder: Path) -> _Listing:
@@ -340,14 +346,14 @@ class Workspace:
             return cached
         best = 0
         for search_root in unit.search_roots:
-            folder = search_root
+            folder = str(search_root)
             depth = 0
             for part in parts:
                 listing = self._listing(folder)
                 # A src layout's unit folder holds src/ itself, which is no module name.
                 hides_src = depth == 0 and part == "src" and search_root != unit.import_root
                 if part in listing.folders and not hides_src:
-                    folder = folder / part
+                    folder = folder + os.sep + part
                     depth += 1
                     continue
                 if part in listing.modules:
@@ -474,27 +480,27 @@ class Workspace:
     # Layers ----------------------------------------------------------------------------
 
     def layering_active(self, unit: Unit) -> bool:
-        """Whether a service has a core or ports folder in one of its layer bases."""
+        """Whether a service has a core or ports folder in one of its layer bases.
+
+        Decided per service when first asked, so one editor call lists one service.
+        """
         if unit.kind is not Kind.SERVICE:
             return False
-        return unit in self._layered_services
+        active = self._layering.get(unit)
+        if active is None:
+            active = self._find_layering(unit)
+            self._layering[unit] = active
+        return active
 
-    @cached_property
-    def _layered_services(self) -> frozenset[Unit]:
+    def _find_layering(self, unit: Unit) -> bool:
         opt_in = set(self.names.core) | set(self.names.ports)
-        layered = set()
-        for unit in self.units:
-            if unit.kind is not Kind.SERVICE:
-                continue
-            base_listing = self._listing(unit.import_root)
-            if opt_in & base_listing.folders:
-                layered.add(unit)
-                continue
-            for package in base_listing.folders:
-                if opt_in & self._listing(unit.import_root / package).folders:
-                    layered.add(unit)
-                    break
-        return frozenset(layered)
+        base_listing = self._listing(unit.import_root)
+        if opt_in & base_listing.folders:
+            return True
+        return any(
+            opt_in & self._listing(unit.import_root / package).folders
+            for package in base_listing.folders
+        )
 
     def layer_of(self, unit: Unit, module: str) -> str | None:
         """Return 'core', 'ports', 'adapters', 'main' or None for a module of a service.
@@ -546,14 +552,8 @@ def find_root(start: Path, names: Names = DEFAULT_NAMES) -> Path | None:
     inside a home folder that happens to hold ``packages/`` keeps its own root. Only
     marker entries are examined, so the walk is bounded by the depth of ``start``.
     """
-    folder = Path(os.path.abspath(start))
     markers = names.services + names.packages
-    candidates = []
-    for candidate in (folder, *folder.parents):
-        if any(_is_folder(candidate / marker) for marker in markers):
-            candidates.append(candidate)
-        if os.path.lexists(candidate / ".git"):
-            break
+    candidates = [Path(text) for text in _root_candidates(os.path.abspath(start), markers)]
     if not candidates:
         return None
     root = candidates[0]
@@ -566,6 +566,18 @@ def find_root(start: Path, names: Names = DEFAULT_NAMES) -> Path | None:
         if inside_unit:
             root = outer
     return root
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_candidates(folder: str, markers: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the folders at or above ``folder`` that hold a marker, nearest first,
+    up to the first folder with a ``.git`` entry. Cached, so a tree's files share the
+    look-ups of their common parents."""
+    own = (folder,) if any(_is_folder(Path(folder) / marker) for marker in markers) else ()
+    parent = os.path.dirname(folder)
+    if parent == folder or os.path.lexists(os.path.join(folder, ".git")):
+        return own
+    return own + _root_candidates(parent, markers)
 
 
 def get_workspace(root: Path, names: Names = DEFAULT_NAMES) -> Workspace:
