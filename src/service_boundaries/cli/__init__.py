@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ..errors import BoundariesError
 
-SUBCOMMANDS = ("check", "map", "explain", "graph", "init")
+SUBCOMMANDS = ("check", "map", "explain", "graph", "init", "services")
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
