@@ -35,7 +35,7 @@ def profile_plugin(tree: Path) -> cProfile.Profile:
                 path = os.path.join(folder, name)
                 with open(path, "rb") as handle:
                     files.append((path, ast.parse(handle.read(), filename=path)))
-    checker._ROOTS.clear()
+    checker._FOLDER_WORKSPACES.clear()
     workspace._WORKSPACES.clear()
     profiler = cProfile.Profile()
     profiler.enable()

@@ -452,7 +452,7 @@ def plugin_alone(reps: int) -> None:
                     files.append((path, ast.parse(handle.read(), filename=path)))
     times, cpu, findings = [], [], 0
     for _ in range(reps):
-        checker._ROOTS.clear()
+        checker._FOLDER_WORKSPACES.clear()
         workspace._WORKSPACES.clear()
         started, started_cpu = time.perf_counter(), time.process_time()
         findings = 0
