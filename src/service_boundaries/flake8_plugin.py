@@ -118,7 +118,7 @@ class BoundaryChecker:
             )
             for finding in findings:
                 yield finding.line, finding.column, finding.violation.text, type(self)
-        if path.is_relative_to(workspace.root):
+        if workspace.found_problems and path.is_relative_to(workspace.root):
             for problem in self._new_problems(workspace):
                 yield 1, 0, f"{problem.code} {problem.message}", type(self)
 

@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from grimp import ImportGraph
-from importlinter import Contract, ContractCheck, fields, output
+from importlinter import ContractCheck, fields, output
 from importlinter.domain.contract import InvalidContractOptions
 
 from ..errors import BoundariesError
-from ..names import Names
 from ..rules import CODES
 from ..services import AUTO, Disabled, ServiceFinding, check_services, parse_disable
 from ..services import find_compose_file
 from ..workspace import Kind, get_workspace
-from .types import NamesField
+from .types import RootedContract
 
 
 class DisableField(fields.Field):
@@ -30,7 +29,7 @@ class DisableField(fields.Field):
             raise fields.ValidationError(str(error)) from None
 
 
-class ServiceLayoutContract(Contract):
+class ServiceLayoutContract(RootedContract):
     """Every service has a multi-stage Dockerfile without HEALTHCHECK, /livez and /readyz
     routes, a SIGTERM handler, a config module, an entry point, tests, build metadata,
     and an entry in the production compose file when there is one.
@@ -41,31 +40,12 @@ class ServiceLayoutContract(Contract):
 
     type_name = "service_layout"
 
-    root = fields.StringField(required=False, default=".")
-    names = NamesField(required=False, default=Names())
     disable = DisableField(required=False, default=Disabled())
     compose = fields.StringField(required=False, default=AUTO)
 
     def validate(self) -> None:
         """Check that ``root`` is a monorepo and that ``compose`` and ``disable`` match it."""
-        root_path = self._root_path()
-        if not root_path.is_dir():
-            raise InvalidContractOptions(
-                {
-                    "root": f"{str(root_path)!r} is not a folder. Set root to the folder that "
-                    "holds services/ (relative paths start at the current folder)."
-                }
-            )
-        workspace = get_workspace(root_path, self._names())
-        if not workspace.is_monorepo:
-            areas = ", ".join(f"{folder}/" for folder in self._names().services)
-            raise InvalidContractOptions(
-                {
-                    "root": f"{str(root_path)!r} is not a monorepo: it has none of {areas}. "
-                    "Point root at the repository's top folder, or map your folder names "
-                    "with the 'names' field."
-                }
-            )
+        workspace = self._workspace(self._names().services)
         try:
             find_compose_file(workspace.root, str(self.compose))
         except BoundariesError as error:
@@ -79,14 +59,6 @@ class ServiceLayoutContract(Contract):
                     f"services are {', '.join(sorted(services)) or 'none'}."
                 }
             )
-
-    def _root_path(self) -> Path:
-        return Path(os.path.abspath(str(self.root)))
-
-    def _names(self) -> Names:
-        names = self.names
-        assert isinstance(names, Names)
-        return names
 
     def _disabled(self) -> Disabled:
         disabled = self.disable

@@ -17,7 +17,7 @@ from importlinter.domain.imports import ImportExpression
 from ..errors import BoundariesError
 from ..names import Names, parse_names
 from ..rules import CODES
-from ..workspace import get_workspace
+from ..workspace import Workspace, get_workspace
 from .graphs import CheckedWorkspace, GraphFinding, checked_workspace
 
 DEFAULT_CACHE_DIR = ".import_linter_cache"
@@ -33,41 +33,29 @@ class NamesField(fields.Field):
             raise fields.ValidationError(str(error)) from None
 
 
-class _WorkspaceContract(Contract):
-    """Fields and checking shared by the contract types; each keeps its own codes."""
-
-    codes: tuple[str, ...] = ()
+class RootedContract(Contract):
+    """The ``root`` and ``names`` fields, and their validation, shared by every type."""
 
     root = fields.StringField(required=False, default=".")
     names = NamesField(required=False, default=Names())
-    ignore_imports = fields.SetField(subfield=fields.ImportExpressionField(), required=False)
-    unmatched_ignore_imports_alerting = fields.EnumField(AlertLevel, default=AlertLevel.ERROR)
-    cache_dir = fields.StringField(required=False, default=DEFAULT_CACHE_DIR)
 
-    def validate(self) -> None:
-        """Check that ``root`` is a folder holding a monorepo."""
+    def _workspace(self, area_folders: tuple[str, ...]) -> Workspace:
+        """Return the workspace at ``root``; raise when it is no folder or no monorepo.
+
+        ``area_folders`` are the folders named in the message when none is there.
+        """
         root_path = self._root_path()
         if not root_path.is_dir():
+            holds = " and ".join(f"{folder}/" for folder in area_folders)
             raise InvalidContractOptions(
                 {
                     "root": f"{str(root_path)!r} is not a folder. Set root to the folder that "
-                    "holds services/ and packages/ (relative paths start at the current "
-                    "folder)."
-                }
-            )
-        exclude = str(self.session_options.get("exclude_type_checking_imports", "false"))
-        if exclude not in ("True", "true", "False", "false"):
-            raise InvalidContractOptions(
-                {
-                    "exclude_type_checking_imports": f"invalid value {exclude!r} in the "
-                    "[importlinter] section; expected true or false."
+                    f"holds {holds} (relative paths start at the current folder)."
                 }
             )
         workspace = get_workspace(root_path, self._names())
         if not workspace.is_monorepo:
-            areas = ", ".join(
-                f"{folder}/" for folder in self._names().services + self._names().packages
-            )
+            areas = ", ".join(f"{folder}/" for folder in area_folders)
             raise InvalidContractOptions(
                 {
                     "root": f"{str(root_path)!r} is not a monorepo: it has none of {areas}. "
@@ -75,6 +63,7 @@ class _WorkspaceContract(Contract):
                     "with the 'names' field."
                 }
             )
+        return workspace
 
     def _root_path(self) -> Path:
         return Path(os.path.abspath(str(self.root)))
@@ -83,6 +72,28 @@ class _WorkspaceContract(Contract):
         names = self.names
         assert isinstance(names, Names)
         return names
+
+
+class _WorkspaceContract(RootedContract):
+    """Fields and checking shared by the import contract types; each keeps its codes."""
+
+    codes: tuple[str, ...] = ()
+
+    ignore_imports = fields.SetField(subfield=fields.ImportExpressionField(), required=False)
+    unmatched_ignore_imports_alerting = fields.EnumField(AlertLevel, default=AlertLevel.ERROR)
+    cache_dir = fields.StringField(required=False, default=DEFAULT_CACHE_DIR)
+
+    def validate(self) -> None:
+        """Check that ``root`` holds a monorepo and the session option is a boolean."""
+        exclude = str(self.session_options.get("exclude_type_checking_imports", "false"))
+        if exclude not in ("True", "true", "False", "false"):
+            raise InvalidContractOptions(
+                {
+                    "exclude_type_checking_imports": f"invalid value {exclude!r} in the "
+                    "[importlinter] section; expected true or false."
+                }
+            )
+        self._workspace(self._names().services + self._names().packages)
 
     def _cache_path(self) -> Path | None:
         value = str(self.cache_dir).strip()
