@@ -2,8 +2,10 @@
 
 The real code crosses unit boundaries only where the rules allow it (flask imports
 werkzeug, requests imports urllib3, typer imports click), so every finding must come
-from an injected file. Two smaller trees show where the front ends still differ on real
-code, as strict xfails. The wheels are downloaded from PyPI on the first run. Without a
+from an injected file. Two smaller trees hold real code that once split the front ends:
+packages with their own packages/ or services/ subfolder (urllib3 1.26, a Google Cloud
+client), and a folder without __init__.py inside a regular package (flask 3.0's
+flask/sansio). The wheels are downloaded from PyPI on the first run. Without a
 network connection these tests fail with pip's message instead of being skipped.
 """
 
