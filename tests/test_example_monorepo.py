@@ -115,15 +115,19 @@ def test_lint_imports_passes_with_violations_ignored(tmp_path: Path) -> None:
     assert "Contracts: 3 kept, 0 broken." in result.stdout
 
 
-@pytest.mark.parametrize("cwd_kind", ["elsewhere", "inside-service"])
+@pytest.mark.parametrize("cwd_kind", ["elsewhere", "inside-service", "inside-app"])
 def test_stdin_mode_from_another_folder(tmp_path: Path, cwd_kind: str) -> None:
     source = (EXAMPLE / "services/notifier/notifier/bnd102_imports_billing.py").read_text()
     if cwd_kind == "elsewhere":
         cwd = tmp_path
         display_name = str(EXAMPLE / "services/notifier/notifier/api.py")
-    else:
+    elif cwd_kind == "inside-service":
         cwd = EXAMPLE / "services/notifier"
         display_name = "notifier/api.py"
+    else:
+        # Relative to the project, not to the current folder, as some editors pass it.
+        cwd = EXAMPLE / "src/shop"
+        display_name = "services/notifier/notifier/api.py"
     result = subprocess.run(
         [str(FLAKE8), "--select=BND", f"--stdin-display-name={display_name}", "-"],
         input=source,
@@ -136,6 +140,19 @@ def test_stdin_mode_from_another_folder(tmp_path: Path, cwd_kind: str) -> None:
     assert f"{display_name}:5:5: BND102 service 'notifier' imports 'billing.core.invoice'" in (
         result.stdout
     )
+
+
+def test_stdin_mode_name_found_nowhere(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(FLAKE8), "--select=BND", "--stdin-display-name=services/x/x/api.py", "-"],
+        input="import shop\n",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
 
 
 def test_stdin_mode_with_root_option_and_project_relative_name(tmp_path: Path) -> None:

@@ -776,7 +776,7 @@ def test_contract_reports_each_break_once(tmp_path: Path) -> None:
 
 
 CONTRACT_ERRORS = [
-    ("disable = BND399\n", "disable: field 'disable': 'BND399': unknown code"),
+    ("disable = BND399\n", "disable: 'BND399': unknown code"),
     ("disable = biling:BND301\n", "disable: no service named 'biling'"),
     ("compose = deploy/prod.yml\n", "compose: compose file 'deploy/prod.yml' not found"),
     ("root = nowhere\n", "nowhere' is not a folder"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from .checker import check_tree, workspace_for_file
 from .errors import BoundariesError
 from .names import DEFAULT_NAMES, Names, parse_names
 from .workspace import Problem, Workspace, get_workspace
+
+logger = logging.getLogger(__name__)
 
 Result = tuple[int, int, str, type]
 
@@ -143,15 +146,33 @@ class BoundaryChecker:
     def _path(self) -> Path | None:
         if self.filename in ("stdin", "-", ""):
             return None
-        path = Path(os.path.abspath(self.filename))
-        root = self.root
-        if root is not None and not path.is_relative_to(root):
-            # Editors may pass a display name relative to the project, not to the
-            # current folder.
-            candidate = Path(os.path.abspath(root / self.filename))
-            if candidate.is_relative_to(root):
-                return candidate
-        return path
+        if os.path.isabs(self.filename) or os.path.exists(self.filename):
+            return Path(os.path.abspath(self.filename))
+        return _display_name_path(self.filename, self.root)
+
+
+def _display_name_path(name: str, root: Path | None) -> Path | None:
+    """Place a relative name of a file that does not exist: an editor's display name.
+
+    Editors pass the name relative to the project, which need not be the current folder.
+    The name is tried against --boundaries-root, the current folder and each folder
+    above it; the first place whose folder exists wins. None when there is none: the
+    buffer is then in no workspace this process can see.
+    """
+    current = Path.cwd()
+    bases = ([root] if root is not None else []) + [current, *current.parents]
+    for base in bases:
+        candidate = Path(os.path.abspath(base / name))
+        if candidate.parent.is_dir():
+            return candidate
+    # Logged at info level, which flake8 shows with -v: editors show stderr as errors.
+    logger.info(
+        "%s: no folder for this name exists under the current folder or above it; "
+        "its imports were not checked. Pass the path relative to the current folder, "
+        "or set --boundaries-root.",
+        name,
+    )
+    return None
 
 
 def _checked_root(raw: str, names: Names) -> Path:

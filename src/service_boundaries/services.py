@@ -146,7 +146,8 @@ def parse_disable(raw: str | Iterable[str] | None, source: str) -> Disabled:
         else:
             everywhere.add(code)
     if problems:
-        raise ConfigError(f"{source}: " + "; ".join(problems) + ".")
+        prefix = f"{source}: " if source else ""
+        raise ConfigError(prefix + "; ".join(problems) + ".")
     return Disabled(
         frozenset(everywhere),
         tuple((name, frozenset(codes)) for name, codes in sorted(per_service.items())),
@@ -157,7 +158,7 @@ def _code_problem(code: str) -> str | None:
     if code == "*" or code in SERVICE_CODES:
         return None
     hint = difflib.get_close_matches(code, SERVICE_CODES, n=1)
-    did_you_mean = f", did you mean {hint[0]}?" if hint else ""
+    did_you_mean = f" (did you mean {hint[0]})" if hint else ""
     return (
         f"unknown code {code!r}; service checks are {SERVICE_CODES[0]} to "
         f"{SERVICE_CODES[-1]}, or '*' for all{did_you_mean}"

@@ -24,7 +24,7 @@ class DisableField(fields.Field):
 
     def parse(self, raw_data: Any) -> Disabled:
         try:
-            return parse_disable(raw_data, "field 'disable'")
+            return parse_disable(raw_data, "")
         except BoundariesError as error:
             raise fields.ValidationError(str(error)) from None
 
