@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 class Kind(enum.Enum):
-    """What a unit is: the app, a shared package or a deployable service."""
+    """The kind of a unit: the app, a shared package or a deployable service."""
 
     APP = "app"
     PACKAGE = "package"
@@ -59,7 +59,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class Location:
-    """Where a module lives: its unit, dotted name and whether it is a package."""
+    """A module's place: its unit, dotted name and whether it is a package."""
 
     unit: Unit
     module: str
@@ -350,7 +350,7 @@ class Workspace:
             depth = 0
             for part in parts:
                 listing = self._listing(folder)
-                # A src layout's unit folder holds src/ itself, which is no module name.
+                # A src layout's unit folder contains src/ itself, which is no module name.
                 hides_src = depth == 0 and part == "src" and search_root != unit.import_root
                 if part in listing.folders and not hides_src:
                     folder = folder + os.sep + part
@@ -430,7 +430,7 @@ class Workspace:
         return Resolution(winners[0], depth=best)
 
     def _holds_python(self, unit: Unit, parts: Sequence[str]) -> bool:
-        """Whether a name found in a unit is a module, or a folder with a module below it.
+        """Return whether a name found in a unit is a module, or a folder with one below it.
 
         At most ``_PYTHON_SEARCH_LIMIT`` folders are listed; past that the name counts
         as Python, which keeps the search bounded on huge trees.
@@ -480,7 +480,7 @@ class Workspace:
     # Layers ----------------------------------------------------------------------------
 
     def layering_active(self, unit: Unit) -> bool:
-        """Whether a service has a core or ports folder in one of its layer bases.
+        """Return whether a service has a core or ports folder in one of its layer bases.
 
         Decided per service when first asked, so one editor call lists one service.
         """
@@ -528,7 +528,7 @@ class Workspace:
         return None
 
 
-# Folders listed, at most, to learn whether a name with rivals holds any Python.
+# The maximum number of folders listed to learn whether a contested name has any Python.
 _PYTHON_SEARCH_LIMIT = 200
 
 _WORKSPACES: dict[tuple[Path, Names], Workspace] = {}
