@@ -22,11 +22,8 @@ import sys
 from pathlib import Path
 
 
-def profile_plugin(tree: Path) -> cProfile.Profile:
-    from service_boundaries import checker, workspace
-    from service_boundaries.flake8_plugin import BoundaryChecker
-
-    os.chdir(tree)
+def parsed_python_files() -> list[tuple[str, ast.Module]]:
+    """Parse every Python file below the current folder, hidden folders left out."""
     files = []
     for folder, subfolders, names in os.walk("."):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
@@ -35,8 +32,16 @@ def profile_plugin(tree: Path) -> cProfile.Profile:
                 path = os.path.join(folder, name)
                 with open(path, "rb") as handle:
                     files.append((path, ast.parse(handle.read(), filename=path)))
-    checker._FOLDER_WORKSPACES.clear()
-    workspace._WORKSPACES.clear()
+    return files
+
+
+def profile_plugin(tree: Path) -> cProfile.Profile:
+    from service_boundaries import checker
+    from service_boundaries.flake8_plugin import BoundaryChecker
+
+    os.chdir(tree)
+    files = parsed_python_files()
+    checker.clear_caches()
     profiler = cProfile.Profile()
     profiler.enable()
     for path, parsed in files:

@@ -49,6 +49,7 @@ TACH_VERSION = "0.35.3"
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+from profile_front_ends import parsed_python_files  # noqa: E402
 
 OVERHEAD_BUDGET = 1.05
 # Growth counts as linear when the time per extra module from 2x to 4x stays within
@@ -437,23 +438,13 @@ def section_plugin_alone(run: Runner, spec: TreeSpec, root: Path) -> Timing:
 
 def plugin_alone(reps: int) -> None:
     """Child of section_plugin_alone: parse every file, then time the plugin over them."""
-    import ast
-
-    from service_boundaries import checker, workspace
+    from service_boundaries import checker
     from service_boundaries.flake8_plugin import BoundaryChecker
 
-    files = []
-    for folder, subfolders, names in os.walk("."):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for name in sorted(names):
-            if name.endswith(".py"):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    files.append((path, ast.parse(handle.read(), filename=path)))
+    files = parsed_python_files()
     times, cpu, findings = [], [], 0
     for _ in range(reps):
-        checker._FOLDER_WORKSPACES.clear()
-        workspace._WORKSPACES.clear()
+        checker.clear_caches()
         started, started_cpu = time.perf_counter(), time.process_time()
         findings = 0
         for path, tree in files:

@@ -249,8 +249,7 @@ def trees(draw: st.DrawFn) -> tuple[dict[str, str], set[tuple[str, int, str]]]:
 
 def reset_caches() -> None:
     """Forget workspaces of earlier examples: a temporary folder's name may come back."""
-    workspace._WORKSPACES.clear()
-    checker._FOLDER_WORKSPACES.clear()
+    checker.clear_caches()
     flake8_plugin._REPORTED_PROBLEMS.clear()
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from .imports import absolute_name, extract_imports
 from .names import DEFAULT_NAMES, Names
 from .rules import Violation, climbing_relative_import, judge
-from .workspace import Location, Workspace, find_root, get_workspace
+from .workspace import Location, Workspace, clear_caches as clear_workspace_caches
+from .workspace import find_root, get_workspace
 
 # (folder of a checked file, --boundaries-root, names) -> its workspace, or None.
 _FOLDER_WORKSPACES: dict[tuple[str, Path | None, Names], Workspace | None] = {}
@@ -28,6 +29,15 @@ class Finding:
     line: int
     column: int
     violation: Violation
+
+
+def clear_caches() -> None:
+    """Forget every workspace, root search and folder lookup of this process.
+
+    For tests and benchmarks that check several trees, or one tree afresh, in one process.
+    """
+    _FOLDER_WORKSPACES.clear()
+    clear_workspace_caches()
 
 
 def workspace_for_file(

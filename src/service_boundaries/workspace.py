@@ -580,6 +580,12 @@ def _root_candidates(folder: str, markers: tuple[str, ...]) -> tuple[str, ...]:
     return own + _root_candidates(parent, markers)
 
 
+def clear_caches() -> None:
+    """Forget every discovered workspace and root search of this process."""
+    _WORKSPACES.clear()
+    _root_candidates.cache_clear()
+
+
 def get_workspace(root: Path, names: Names = DEFAULT_NAMES) -> Workspace:
     """Return the workspace for a root, discovering it once per process."""
     key = (Path(os.path.abspath(root)), names)
