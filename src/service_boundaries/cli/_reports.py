@@ -10,6 +10,7 @@ the character count that SARIF viewers expect.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from dataclasses import dataclass
@@ -240,3 +241,15 @@ WRITERS = {
     "sarif": write_sarif,
     "github": write_github,
 }
+
+
+def add_report_arguments(parser: argparse.ArgumentParser, format_help: str) -> None:
+    """Register --format (one of WRITERS) and -o/--output, shared by the reporting commands."""
+    parser.add_argument("--format", choices=sorted(WRITERS), default="text", help=format_help)
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="write the report to FILE instead of stdout",
+    )

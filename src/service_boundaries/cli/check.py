@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..rules import CODES
 from . import EXIT_OK, EXIT_VIOLATIONS
-from ._reports import WRITERS, Report
+from ._reports import WRITERS, Report, add_report_arguments
 from ._scan import ProgressReporter, find_python_files, scan
 from ._workspace import add_workspace_arguments, load_context
 
@@ -35,19 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="files or folders to check (default: every unit of the workspace)",
     )
-    parser.add_argument(
-        "--format",
-        choices=sorted(WRITERS),
-        default="text",
-        help="output format: text (flake8-like lines, the default), json, sarif (SARIF "
+    add_report_arguments(
+        parser,
+        "output format: text (flake8-like lines, the default), json, sarif (SARIF "
         "2.1.0) or github (GitHub Actions annotations)",
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        type=Path,
-        help="write the report to FILE instead of stdout",
     )
     parser.add_argument(
         "--select",

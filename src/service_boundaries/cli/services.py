@@ -25,7 +25,7 @@ from ..rules import Violation
 from ..services import AUTO, ServiceReport, check_services, parse_disable
 from ..workspace import Location
 from . import EXIT_OK, EXIT_VIOLATIONS
-from ._reports import WRITERS, Report
+from ._reports import WRITERS, Report, add_report_arguments
 from ._scan import FileFinding, ScanResult
 from ._workspace import add_workspace_arguments, load_context
 
@@ -34,18 +34,8 @@ HELP = "check that every service has a Dockerfile, probes, SIGTERM handling, con
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the output format, the disable list and the compose file."""
-    parser.add_argument(
-        "--format",
-        choices=sorted(WRITERS),
-        default="text",
-        help="output format, as for 'check': text (the default), json, sarif or github",
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        type=Path,
-        help="write the report to FILE instead of stdout",
+    add_report_arguments(
+        parser, "output format, as for 'check': text (the default), json, sarif or github"
     )
     parser.add_argument(
         "--disable",
