@@ -56,7 +56,7 @@ class Group:
     entries: dict[str, list[tuple[Unit, Entry]]] = field(default_factory=dict)
 
     def accepts(self, unit_entries: list[Entry]) -> bool:
-        """Whether every name of a unit fits beside the names already in the group."""
+        """Return whether every name of a unit fits beside the names already in the group."""
         for entry in unit_entries:
             for _, other in self.entries.get(entry.name, ()):
                 shareable = (
@@ -592,7 +592,7 @@ class _GroupJudge:
                 )
 
     def _is_plainly_allowed(self, unit: Unit, imported: str, squashed: bool) -> bool:
-        """Whether an edge needs no resolution: most edges of a large tree are these.
+        """Return whether an edge needs no resolution, as most edges of a large tree do.
 
         That is an import from outside the workspace (the standard library, third-party
         code), or one inside a unit without layers whose top-level name no other unit
@@ -607,7 +607,7 @@ class _GroupJudge:
         return not self.workspace.layering_active(unit)
 
     def _is_own_module(self, unit: Unit, imported: str, squashed: bool) -> bool:
-        """Whether grimp's name is a plain module of the importer's own unit.
+        """Return whether grimp's name is a plain module of the importer's own unit.
 
         A package does not count: grimp names an import of a submodule it cannot find
         by the nearest package above it, and another unit may have that submodule.

@@ -84,7 +84,7 @@ class _WorkspaceContract(RootedContract):
     cache_dir = fields.StringField(required=False, default=DEFAULT_CACHE_DIR)
 
     def validate(self) -> None:
-        """Check that ``root`` holds a monorepo and the session option is a boolean."""
+        """Check that ``root`` contains a monorepo and the session option is a boolean."""
         exclude = str(self.session_options.get("exclude_type_checking_imports", "false"))
         if exclude not in ("True", "true", "False", "false"):
             raise InvalidContractOptions(
